@@ -1,0 +1,202 @@
+"""Handout topics: the TOML files in ``handouts/``, loaded and validated.
+
+A topic file is TOML (``tomllib`` ships with Python, reports syntax errors with a
+line and column, and is the same format as the practice profile). Its shape is
+checked by pydantic models, so a wrong field is reported with its path, e.g.
+``glutes.toml: stretches[2].steps: must have at least 1 item``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .errors import TakehomeError
+from .paths import builtin_handouts_dir
+
+TOPIC_SUFFIX = ".toml"
+# Topic and condition keys end up in file names and on the command line: keep them
+# to lower-case ASCII words joined by hyphens.
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+
+
+class _Strict(BaseModel):
+    # forbid: a misspelt field ("aftercar") is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class AftercareStep(_Strict):
+    """One point on the aftercare timeline, e.g. when="First 24 hours"."""
+
+    when: Text
+    text: Text
+
+
+class Stretch(_Strict):
+    """A self-care stretch with numbered steps and clear limits."""
+
+    name: Text
+    steps: list[Text] = Field(min_length=1)
+    hold: Text  # how long, e.g. "Hold for 30 seconds."
+    repeat: Text  # how often, e.g. "2 times a side, once or twice a day."
+    stop_if: Text  # when to stop
+
+
+class ConditionNote(_Strict):
+    """Extra advice shown only to a client who has this condition."""
+
+    label: Text
+    note: Text
+
+
+class WhenToCall(_Strict):
+    """Warning signs: who to contact and when."""
+
+    therapist: list[Text] = Field(min_length=1)
+    doctor: list[Text] = Field(min_length=1)
+
+
+class Topic(_Strict):
+    """One massage topic: everything a handout about it can say."""
+
+    title: Text
+    intro: Text
+    benefits: list[Text] = Field(min_length=1)
+    preparation: list[Text] = Field(min_length=1)
+    during: list[Text] = Field(min_length=1)
+    aftercare: list[AftercareStep] = Field(min_length=1)
+    stretches: list[Stretch] = Field(default_factory=list)
+    conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
+    when_to_call: WhenToCall
+    disclaimer: Text
+
+
+@dataclass(frozen=True)
+class LoadedTopic:
+    """A validated topic with the key it is known by and the file it came from."""
+
+    key: str
+    path: Path
+    topic: Topic
+
+
+def _format_location(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            # Humans count list items from 1.
+            parts.append(f"[{item + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def _first_error(path: Path, error: ValidationError) -> str:
+    err = error.errors(include_url=False)[0]
+    where = _format_location(err["loc"])
+    kind = err["type"]
+    if kind == "missing":
+        what = "is missing; add it (see the content schema in the README)"
+    elif kind == "extra_forbidden":
+        what = "is not a known field; check its spelling against the README's content schema"
+    else:
+        what = err["msg"][0].lower() + err["msg"][1:]
+        what += "; fix the value"
+    more = len(error.errors()) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{path}: {where} {what}{tail}"
+
+
+def load_topic(path: Path) -> LoadedTopic:
+    """Read and validate one topic file; raise TakehomeError naming file and field."""
+    key = path.name.removesuffix(TOPIC_SUFFIX)
+    if not re.match(KEY_PATTERN, key):
+        raise TakehomeError(
+            f"{path}: the file name must be lower-case words joined by hyphens "
+            f"(like deep-tissue.toml); rename the file"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise TakehomeError(
+            f"{path}: cannot read the file ({exc.strerror}); check it exists and is readable"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise TakehomeError(f"{path}: not valid TOML: {exc}; fix the syntax there") from exc
+    try:
+        topic = Topic.model_validate(data)
+    except ValidationError as exc:
+        raise TakehomeError(_first_error(path, exc)) from exc
+    return LoadedTopic(key=key, path=path, topic=topic)
+
+
+class TopicLibrary:
+    """The topics found in one or more folders; later folders override earlier ones."""
+
+    def __init__(self, folders: list[Path] | None = None):
+        self.folders = folders if folders is not None else [builtin_handouts_dir()]
+
+    def files(self) -> dict[str, Path]:
+        """Map each topic key to the file that defines it."""
+        found: dict[str, Path] = {}
+        for folder in self.folders:
+            for path in sorted(folder.glob(f"*{TOPIC_SUFFIX}")):
+                found[path.name.removesuffix(TOPIC_SUFFIX)] = path
+        return dict(sorted(found.items()))
+
+    def keys(self) -> list[str]:
+        """The known topic keys, sorted."""
+        return list(self.files())
+
+    def load(self, key: str) -> LoadedTopic:
+        """Load one topic by key; an unknown key lists the known ones."""
+        files = self.files()
+        if key not in files:
+            known = ", ".join(files) or "(none)"
+            raise TakehomeError(f"unknown topic '{key}'; known topics: {known}")
+        return load_topic(files[key])
+
+    def load_all(self) -> list[LoadedTopic]:
+        """Load and validate every topic (stops at the first bad file)."""
+        return [load_topic(path) for path in self.files().values()]
+
+
+def _sentence(text: str) -> str:
+    # List items often lack a full stop; without one, a readability formula would
+    # read the whole list as one very long sentence.
+    text = text.strip()
+    return text if text[-1:] in ".!?:" else text + "."
+
+
+def prose(topic: Topic) -> str:
+    """All the reader-facing prose of a topic as plain text, for readability scoring."""
+    parts = [topic.intro, *topic.benefits, *topic.preparation, *topic.during]
+    parts += [step.text for step in topic.aftercare]
+    for stretch in topic.stretches:
+        parts += [*stretch.steps, stretch.hold, stretch.repeat, stretch.stop_if]
+    parts += [condition.note for condition in topic.conditions.values()]
+    parts += [*topic.when_to_call.therapist, *topic.when_to_call.doctor, topic.disclaimer]
+    return "\n".join(_sentence(part) for part in parts)
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade level of English prose (the US school grade)."""
+    import readability  # imported here: only the readability check needs it
+
+    # The library expects one sentence per line with tokens split by spaces.
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    tokenized = "\n".join(
+        " ".join(re.findall(r"[\w'’-]+|[^\w\s]", sentence)) for sentence in sentences
+    )
+    return readability.getmeasures(tokenized, lang="en")["readability grades"]["Kincaid"]

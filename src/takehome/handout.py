@@ -1,0 +1,121 @@
+"""The validated model of one handout: topics + client + practice + date + paper.
+
+Everything is checked here, before anything is rendered or written, so that a
+bad condition key or paper size stops the command with no file touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .clients import Client
+from .content import ConditionNote, LoadedTopic, TopicLibrary
+from .errors import TakehomeError
+from .practice import DEFAULT_PRACTICE, Practice
+
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass(frozen=True)
+class TopicSection:
+    """One topic as it appears in a handout, with the client's condition notes."""
+
+    key: str
+    topic: object  # content.Topic; typed loosely to keep this a plain view model
+    condition_notes: tuple[ConditionNote, ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything a template needs, already validated."""
+
+    sections: tuple[TopicSection, ...]
+    client: Client
+    practice: Practice
+    date: dt.date
+    paper: str
+
+    @property
+    def topic_keys(self) -> tuple[str, ...]:
+        return tuple(section.key for section in self.sections)
+
+    @property
+    def title(self) -> str:
+        return " · ".join(section.topic.title for section in self.sections)
+
+    def when_to_call(self) -> dict[str, list[str]]:
+        """Warning signs from every topic, merged without repeats."""
+        merged: dict[str, list[str]] = {"therapist": [], "doctor": []}
+        for section in self.sections:
+            for who, items in (
+                ("therapist", section.topic.when_to_call.therapist),
+                ("doctor", section.topic.when_to_call.doctor),
+            ):
+                merged[who] += [item for item in items if item not in merged[who]]
+        return merged
+
+    def disclaimers(self) -> list[str]:
+        """Each distinct disclaimer once."""
+        seen: list[str] = []
+        for section in self.sections:
+            if section.topic.disclaimer not in seen:
+                seen.append(section.topic.disclaimer)
+        return seen
+
+
+def parse_date(text: str | None) -> dt.date:
+    """Parse --date (YYYY-MM-DD); today when not given."""
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise TakehomeError(
+            f"--date: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25"
+        ) from exc
+
+
+def build_handout(
+    topic_keys: list[str] | tuple[str, ...],
+    client: Client,
+    *,
+    library: TopicLibrary | None = None,
+    practice: Practice = DEFAULT_PRACTICE,
+    date: dt.date | None = None,
+    paper: str = "letter",
+) -> Handout:
+    """Load the topics, check the client's conditions against them, return the model."""
+    library = library or TopicLibrary()
+    if not topic_keys:
+        raise TakehomeError(f"no topic given; known topics: {', '.join(library.keys())}")
+    if paper not in PAPER_SIZES:
+        raise TakehomeError(f"--paper: '{paper}' is not a paper size; use letter or a4")
+    keys = list(dict.fromkeys(topic_keys))  # drop repeats, keep order
+    loaded: list[LoadedTopic] = [library.load(key) for key in keys]
+
+    known = {key for item in loaded for key in item.topic.conditions}
+    for condition in client.conditions:
+        if condition not in known:
+            listing = "; ".join(
+                f"{item.key}: {', '.join(item.topic.conditions) or '(none)'}" for item in loaded
+            )
+            raise TakehomeError(f"--condition: unknown condition '{condition}'; known: {listing}")
+
+    sections = tuple(
+        TopicSection(
+            key=item.key,
+            topic=item.topic,
+            condition_notes=tuple(
+                item.topic.conditions[c] for c in client.conditions if c in item.topic.conditions
+            ),
+        )
+        for item in loaded
+    )
+    return Handout(
+        sections=sections,
+        client=client,
+        practice=practice,
+        date=date or dt.date.today(),
+        paper=paper,
+    )

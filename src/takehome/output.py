@@ -1,0 +1,146 @@
+"""Where handouts are written: safe file names and atomic, private writes.
+
+A client's name becomes part of the file name, so it is slugged (accents kept,
+so "Zoë Núñez" stays readable), NFC-normalised and checked against every
+platform's rules (no path separators, no ``..``, no reserved names such as
+``CON``). Files are written to a temporary name in the same folder and then
+renamed, so a crash never leaves a half-written PDF under the final name, and
+they are created with mode 0600 because handouts are health information.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from pathvalidate import ValidationError as PathValidationError
+from pathvalidate import sanitize_filename, validate_filename
+from slugify import slugify
+
+from .errors import TakehomeError
+
+DEFAULT_OUTPUT_DIR = Path("handouts-out")
+FORMATS = ("pdf", "html")
+MAX_SLUG = 60
+
+
+def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...], fmt: str) -> str:
+    """``2026-11-25_ana-silva_glutes.pdf``: date, client and topics, safe everywhere."""
+    client = slugify(client_name, allow_unicode=True, max_length=MAX_SLUG, word_boundary=True)
+    name = f"{date.isoformat()}_{client or 'client'}_{'-'.join(topic_keys)}.{fmt}"
+    name = sanitize_filename(unicodedata.normalize("NFC", name), platform="universal")
+    # Belt and braces: whatever the slugger let through, the result must be one
+    # plain file name that cannot climb out of the output folder.
+    try:
+        validate_filename(name, platform="universal")
+    except PathValidationError as exc:  # pragma: no cover - sanitize_filename prevents it
+        raise TakehomeError(
+            f"cannot make a safe file name for this client ({exc}); use -o"
+        ) from exc
+    if Path(name).name != name or name.startswith("."):
+        raise TakehomeError("cannot make a safe file name for this client; use -o to name the file")
+    return name
+
+
+def choose_format(output: Path | None, fmt: str | None) -> str:
+    """--format if given, else the -o file's suffix (.pdf or .html), else pdf."""
+    if fmt:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in FORMATS else "pdf"
+
+
+def resolve_output(output: Path | None, default_name: str, fmt: str) -> Path:
+    """The file to write: ``-o`` as a file (with a .pdf/.html suffix) or a folder."""
+    if output is None:
+        return DEFAULT_OUTPUT_DIR / default_name
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in FORMATS and not output.is_dir():
+        if suffix != fmt:
+            raise TakehomeError(
+                f"-o {output}: the name ends in .{suffix} but --format is {fmt}; "
+                f"use a .{fmt} name or --format {suffix}"
+            )
+        return output.with_name(unicodedata.normalize("NFC", output.name))
+    return output / default_name
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Fail early, before rendering, if the file exists and --force was not given."""
+    if path.exists() and not force:
+        raise TakehomeError(
+            f"{path}: already exists; use --force to overwrite it, or -o to write elsewhere"
+        )
+    if path.exists() and path.is_dir():
+        raise TakehomeError(f"{path}: is a folder; give a file name ending in .pdf or .html")
+
+
+def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once, with mode 0600.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and
+    only then take the final name. Without ``force`` an existing file is never
+    replaced, even one that appeared while rendering.
+    """
+    check_writable(path, force)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise TakehomeError(
+            f"{folder}: cannot create the folder ({exc.strerror}); choose another with -o"
+        ) from exc
+    try:
+        handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise TakehomeError(
+            f"{folder}: cannot write there ({exc.strerror}); choose another folder with -o"
+        ) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)  # mkstemp already does; say it anyway
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_no_clobber(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+    return path
+
+
+def _link_no_clobber(tmp: Path, path: Path) -> None:
+    # link() fails if the target exists, so two writers can never overwrite each
+    # other; file systems without hard links (FAT on a USB stick) fall back to a
+    # rename after one more existence check.
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise TakehomeError(
+            f"{path}: already exists; use --force to overwrite it, or -o to write elsewhere"
+        ) from None
+    except OSError:
+        check_writable(path, force=False)
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Make the rename itself durable; not possible on every platform.
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,200 @@
+"""From a validated Handout to HTML (Jinja2) and PDF (WeasyPrint).
+
+WeasyPrint is imported only when a PDF is made, so ``takehome --help`` and
+``takehome list`` start fast. Rendering reads nothing from the network: the URL
+fetcher accepts ``data:`` URLs and files inside the allowed folders (templates and
+fonts, after resolving symlinks) and stops the render for anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+
+from . import fonts
+from .errors import TakehomeError
+from .handout import PAPER_SIZES, Handout
+from .paths import builtin_templates_dir
+
+HANDOUT_TEMPLATE = "handout.html.j2"
+STYLESHEET = "print.css"
+
+
+@dataclass
+class Rendered:
+    """A rendered handout and anything the user should be told about it."""
+
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+def _template_location(exc: BaseException, folders: list[Path]) -> str | None:
+    # Jinja rewrites tracebacks so that template code shows up as frames whose file
+    # is the template itself; the innermost such frame is where the error is.
+    where = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if any(Path(frame.filename).resolve().is_relative_to(f) for f in folders):
+            where = f"{frame.filename}:{frame.lineno}"
+    return where
+
+
+def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class SandboxedURLFetcher(URLFetcher):
+        """Serve data: URLs and files under the allowed folders; refuse the rest."""
+
+        def __init__(self):
+            super().__init__(
+                allowed_protocols=("file", "data"),
+                allow_redirects=False,
+                fail_on_errors=True,
+            )
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if path.is_file() and any(path.is_relative_to(r) for r in allowed_roots):
+                    return super().fetch(url, headers)
+                raise FatalURLFetchingError(
+                    f"refused to read {url}: only files in the template and font folders "
+                    f"may be used; move the file there or remove the reference"
+                )
+            raise FatalURLFetchingError(
+                f"refused to fetch {url}: handouts never use the network; "
+                f"use a file in the templates folder instead"
+            )
+
+    return SandboxedURLFetcher()
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+class Renderer:
+    """Builds the Jinja environment and font set once; renders many handouts."""
+
+    def __init__(self, template_dirs: list[Path] | None = None):
+        builtin = builtin_templates_dir()
+        # Earlier folders win: a therapist's own templates override the built-in ones.
+        self.template_dirs = [d.resolve() for d in (template_dirs or [])] + [builtin.resolve()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_dirs),
+            # On for every template: select_autoescape would miss names like *.html.j2.
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.allowed_roots = (*self.template_dirs, *fonts.font_dirs())
+        self._font_config = None
+        self._fetcher = None
+
+    def _stylesheet_url(self) -> str:
+        for folder in self.template_dirs:
+            if (folder / STYLESHEET).is_file():
+                return (folder / STYLESHEET).as_uri()
+        raise TakehomeError(f"{STYLESHEET}: not found in {self.template_dirs}; reinstall takehome")
+
+    def html(self, handout: Handout) -> str:
+        """Render the handout's HTML; template errors name the template file and line."""
+        context = {
+            "handout": handout,
+            "client": handout.client,
+            "practice": handout.practice,
+            "date_text": f"{handout.date:%B} {handout.date.day}, {handout.date.year}",
+            "page_size": PAPER_SIZES[handout.paper],
+            "stylesheet_url": self._stylesheet_url(),
+            "font_faces": [
+                {
+                    "family": face.family,
+                    "url": face.path.as_uri(),
+                    "weight": face.weight,
+                    "style": face.style,
+                }
+                for face in fonts.font_faces()
+            ],
+        }
+        try:
+            return self.env.get_template(HANDOUT_TEMPLATE).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{exc.filename or exc.name}:{exc.lineno}"
+            raise TakehomeError(
+                f"{where}: template syntax error: {exc.message}; fix the template"
+            ) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TakehomeError(
+                f"template {exc.name} not found in {self.template_dirs}; add it or reinstall takehome"
+            ) from exc
+        except jinja2.UndefinedError as exc:
+            where = _template_location(exc, self.template_dirs) or HANDOUT_TEMPLATE
+            raise TakehomeError(f"{where}: {exc.message}; fix the template") from exc
+
+    def pdf(self, handout: Handout) -> Rendered:
+        """Render the handout to PDF bytes, with warnings for the user."""
+        html = self.html(handout)
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
+
+        if self._font_config is None:
+            self._font_config = FontConfiguration()
+            self._fetcher = _make_url_fetcher(self.allowed_roots)
+        collector = _WarningCollector()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collector)
+        try:
+            document = weasyprint.HTML(
+                string=html,
+                base_url=self.template_dirs[-1].as_uri() + "/",
+                url_fetcher=self._fetcher,
+            ).render(font_config=self._font_config)
+            data = document.write_pdf()
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise TakehomeError(f"rendering stopped: {cause}") from None
+        finally:
+            logger.removeHandler(collector)
+        return Rendered(data=data, warnings=_explain(collector.messages))
+
+
+_NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")
+_CODEPOINT = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
+
+
+def _explain(messages: list[str]) -> list[str]:
+    """Turn WeasyPrint's log lines into warnings a therapist can act on, once each."""
+    missing: list[str] = []
+    others: list[str] = []
+    for message in messages:
+        if _NOTDEF.search(message):
+            for point in _CODEPOINT.findall(message):
+                char = f"{chr(int(point, 16))} (U+{point.upper()})"
+                if char not in missing:
+                    missing.append(char)
+        elif f"WeasyPrint: {message}" not in others:
+            others.append(f"WeasyPrint: {message}")
+    if missing:
+        others.insert(
+            0,
+            "no installed font can print these characters, so they show as empty boxes: "
+            + " ".join(missing)
+            + "; install a font that has them (on Debian: apt-get install fonts-noto-core)",
+        )
+    return others
