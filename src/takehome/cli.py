@@ -19,6 +19,7 @@ from .output import (
     resolve_output,
     write_atomic,
 )
+from .paths import builtin_handouts_dir
 
 
 class _Group(click.Group):
@@ -33,7 +34,14 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="takehome")
-def cli():
+@click.option(
+    "--handouts",
+    "handouts_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also read topic files from this folder; they override built-in topics of the same name.",
+)
+@click.pass_context
+def cli(ctx, handouts_dir):
     """Print and email take-home handouts for massage clients.
 
     \b
@@ -41,14 +49,16 @@ def cli():
       takehome list
       takehome make glutes --client "Ana Silva"
     """
+    folders = [builtin_handouts_dir()] + ([handouts_dir] if handouts_dir else [])
+    ctx.obj = TopicLibrary(folders)
 
 
 @cli.command("list")
-def list_topics():
+@click.pass_obj
+def list_topics(library: TopicLibrary):
     """List the handout topics, their titles and condition keys."""
-    library = TopicLibrary()
     failed = False
-    for key, path in library.files().items():
+    for key in library.files():
         try:
             loaded = library.load(key)
         except TakehomeError as exc:
@@ -97,7 +107,20 @@ def list_topics():
     help="File (ending .pdf/.html) or folder to write to [./handouts-out/].",
 )
 @click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
-def make(topics, client_name, note, conditions, next_visit, date_text, paper, fmt, output, force):
+@click.pass_obj
+def make(
+    library: TopicLibrary,
+    topics,
+    client_name,
+    note,
+    conditions,
+    next_visit,
+    date_text,
+    paper,
+    fmt,
+    output,
+    force,
+):
     """Make a handout of one or more TOPICs for one client.
 
     Several topics merge into one handout. The file is named from the date, the
@@ -109,7 +132,9 @@ def make(topics, client_name, note, conditions, next_visit, date_text, paper, fm
           --note "Try the figure-4 stretch after work." --next-visit "Dec 9, 3 pm"
     """
     client = Client.create(client_name, conditions, note=note, next_visit=next_visit)
-    handout = build_handout(topics, client, date=parse_date(date_text), paper=paper)
+    handout = build_handout(
+        topics, client, library=library, date=parse_date(date_text), paper=paper
+    )
     fmt = choose_format(output, fmt)
     name = default_filename(handout.date, client.name, handout.topic_keys, fmt)
     path = resolve_output(output, name, fmt)

@@ -197,6 +197,8 @@ def reading_grade(text: str) -> float:
     # The library expects one sentence per line with tokens split by spaces.
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     tokenized = "\n".join(
-        " ".join(re.findall(r"[\w'’-]+|[^\w\s]", sentence)) for sentence in sentences
+        # Keep words with a straight or typographic (U+2019) apostrophe whole.
+        " ".join(re.findall(r"[\w'\u2019-]+|[^\w\s]", sentence))
+        for sentence in sentences
     )
     return readability.getmeasures(tokenized, lang="en")["readability grades"]["Kincaid"]

@@ -140,7 +140,8 @@ class Renderer:
             ) from exc
         except jinja2.TemplateNotFound as exc:
             raise TakehomeError(
-                f"template {exc.name} not found in {self.template_dirs}; add it or reinstall takehome"
+                f"template {exc.name} not found in {self.template_dirs}; "
+                "add it or reinstall takehome"
             ) from exc
         except jinja2.UndefinedError as exc:
             where = _template_location(exc, self.template_dirs) or HANDOUT_TEMPLATE
