@@ -8,6 +8,7 @@ checked by pydantic models, so a wrong field is reported with its path, e.g.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -100,18 +101,28 @@ def _format_location(loc: tuple) -> str:
 
 
 def _first_error(path: Path, error: ValidationError) -> str:
-    err = error.errors(include_url=False)[0]
+    errors = error.errors(include_url=False)
+    # A misspelt field shows up twice: as an unknown field and as a missing one.
+    # The unknown one is what the user typed, so report it first, with the fix.
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
     where = _format_location(err["loc"])
     kind = err["type"]
-    if kind == "missing":
+    if kind == "extra_forbidden":
+        missing = [
+            str(e["loc"][-1])
+            for e in errors
+            if e["type"] == "missing" and e["loc"][:-1] == err["loc"][:-1]
+        ]
+        guess = difflib.get_close_matches(str(err["loc"][-1]), missing, n=1)
+        hint = f"did you mean {guess[0]}?" if guess else "check its spelling"
+        what = f"is not a known field; {hint} (see the content schema in the README)"
+    elif kind == "missing":
         what = "is missing; add it (see the content schema in the README)"
-    elif kind == "extra_forbidden":
-        what = "is not a known field; check its spelling against the README's content schema"
     else:
-        what = err["msg"][0].lower() + err["msg"][1:]
-        what += "; fix the value"
-    more = len(error.errors()) - 1
-    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
+    more = len(errors) - 1 - (1 if kind == "extra_forbidden" and guess else 0)
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
     return f"{path}: {where} {what}{tail}"
 
 

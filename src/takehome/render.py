@@ -163,7 +163,8 @@ class Renderer:
         try:
             document = weasyprint.HTML(
                 string=html,
-                base_url=self.template_dirs[-1].as_uri() + "/",
+                # Relative links resolve in the first (highest-priority) folder.
+                base_url=self.template_dirs[0].as_uri() + "/",
                 url_fetcher=self._fetcher,
             ).render(font_config=self._font_config)
             data = document.write_pdf()

@@ -1,0 +1,88 @@
+"""Shared fixtures: real PDFs, read back with pypdf; WeasyPrint warnings fail tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from takehome.clients import Client
+from takehome.handout import build_handout
+
+DATE = dt.date(2026, 11, 25)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_warnings(request):
+    """Fail any test during which WeasyPrint logs a warning (a missing font or
+    image must not pass silently), unless the test expects warnings."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
+    if handler.messages and not request.node.get_closest_marker("weasyprint_warnings_expected"):
+        pytest.fail(f"WeasyPrint warned: {handler.messages}")
+
+
+def pdf_reader(data: bytes | Path) -> PdfReader:
+    if isinstance(data, Path):
+        data = data.read_bytes()
+    assert data.startswith(b"%PDF-"), "not a PDF"
+    return PdfReader(BytesIO(data))
+
+
+def pdf_text(data: bytes | Path) -> str:
+    """All text of a PDF, with whitespace folded so phrases match across lines."""
+    reader = pdf_reader(data)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_fonts(data: bytes | Path) -> dict[str, bool]:
+    """Each font used in the PDF, and whether its program is embedded."""
+    fonts: dict[str, bool] = {}
+    for page in pdf_reader(data).pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor_holder = font
+            if "/DescendantFonts" in font:
+                descriptor_holder = font["/DescendantFonts"][0].get_object()
+            descriptor = descriptor_holder.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+@pytest.fixture
+def make_handout():
+    """Build a validated handout the way the CLI does."""
+
+    def _make(topics=("glutes",), name="Ana Silva", conditions=(), note=None, **kwargs):
+        client = Client.create(name, conditions, note=note, next_visit=kwargs.pop("next_visit", None))
+        return build_handout(list(topics), client, date=DATE, **kwargs)
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def renderer():
+    """One renderer for the session, as a batch would use it."""
+    from takehome.render import Renderer
+
+    return Renderer()

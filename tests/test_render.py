@@ -1,0 +1,241 @@
+"""Rendering real PDFs and reading them back: text, pages, fonts, safety."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import pdf_fonts, pdf_reader, pdf_text
+
+from takehome.content import TopicLibrary
+from takehome.errors import TakehomeError
+from takehome.paths import builtin_templates_dir
+from takehome.render import Renderer
+
+NOTE = (
+    "Keep up the walking, Ana. Try the figure-4 stretch after work, "
+    "and tell me next time how your right hip feels."
+)
+GLUTES = TopicLibrary().load("glutes").topic
+HEADINGS = (
+    "Glute Massage",
+    "How it may help",
+    "Before your massage",
+    "During your massage",
+    "After your massage",
+    "Stretches you can do at home",
+    "When to call your therapist or a doctor",
+)
+
+
+def test_glute_handout_holds_client_headings_note_and_next_visit(make_handout, renderer):
+    handout = make_handout(note=NOTE, conditions=["sciatica"], next_visit="Tuesday, Dec 9, 3 pm")
+    rendered = renderer.pdf(handout)
+    text = pdf_text(rendered.data)
+    assert rendered.warnings == []
+    assert "Prepared for Ana Silva on November 25, 2026" in text
+    for heading in HEADINGS:
+        assert heading in text
+    assert NOTE in text
+    assert "Tuesday, Dec 9, 3 pm" in text
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text
+
+
+@pytest.mark.parametrize("condition", sorted(GLUTES.conditions))
+def test_condition_note_shows_only_for_that_condition(make_handout, renderer, condition):
+    text = pdf_text(renderer.pdf(make_handout(conditions=[condition])).data)
+    for key, entry in GLUTES.conditions.items():
+        first_words = " ".join(entry.note.split()[:8])
+        if key == condition:
+            assert first_words in text
+        else:
+            assert first_words not in text
+
+
+def test_no_condition_note_without_conditions(make_handout, renderer):
+    text = pdf_text(renderer.pdf(make_handout()).data)
+    for entry in GLUTES.conditions.values():
+        assert " ".join(entry.note.split()[:8]) not in text
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("condition", sorted(GLUTES.conditions))
+def test_glute_handout_with_a_condition_and_note_fits_two_pages(
+    make_handout, renderer, paper, condition
+):
+    handout = make_handout(
+        conditions=[condition], note=NOTE, next_visit="Tuesday, Dec 9, 3 pm", paper=paper
+    )
+    reader = pdf_reader(renderer.pdf(handout).data)
+    assert len(reader.pages) <= 2
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == ((612, 792) if paper == "letter" else (595, 842))
+
+
+def test_every_font_is_embedded_and_the_text_face_is_atkinson(make_handout, renderer):
+    fonts = pdf_fonts(renderer.pdf(make_handout(note=NOTE)).data)
+    assert fonts and all(fonts.values()), fonts
+    assert any("Atkinson-Hyperlegible" in name for name in fonts)
+
+
+def test_body_lines_hold_60_to_75_characters(make_handout, renderer):
+    reader = pdf_reader(renderer.pdf(make_handout(conditions=["sciatica"])).data)
+    intro_words = set(GLUTES.intro.split()) | {w for p in GLUTES.during for w in p.split()}
+    lengths = []
+    for page in reader.pages:
+        for line in page.extract_text().splitlines():
+            words = line.split()
+            # A body line: a long run of words from the intro or "during" paragraphs.
+            if len(words) > 6 and sum(w in intro_words for w in words) >= len(words) - 1:
+                lengths.append(len(line))
+    assert len(lengths) >= 8
+    assert max(lengths) <= 75
+    assert 60 <= statistics.median(lengths) <= 75
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zoë Ñúñez", "Ελένη Παπαδοπούλου", "Олена Коваленко", "أحمد", "李娜"],
+)
+def test_names_in_other_scripts_print_with_real_glyphs(make_handout, renderer, name):
+    rendered = renderer.pdf(make_handout(name=name))
+    assert rendered.warnings == []  # WeasyPrint reports any .notdef (empty box) glyph
+    text = pdf_text(rendered.data)
+    if name == "أحمد":
+        # Right-to-left text is stored in visual order by some extractors.
+        assert name in text or name[::-1] in text
+    else:
+        assert f"Prepared for {name} on" in text
+
+
+@pytest.mark.weasyprint_warnings_expected
+def test_a_character_no_font_has_is_named_in_a_warning(make_handout, renderer):
+    rendered = renderer.pdf(make_handout(name="Ana \U00013000 Silva"))
+    assert rendered.warnings == [
+        "no installed font can print these characters, so they show as empty boxes: "
+        "\U00013000 (U+13000); install a font that has them "
+        "(on Debian: apt-get install fonts-noto-core)"
+    ]
+
+
+def test_client_text_is_printed_literally_never_as_html_or_jinja(make_handout, renderer):
+    handout = make_handout(name="<b>Ana</b> <script>x</script>", note="{{7*7}} {% if 1 %}x{% endif %}")
+    html = renderer.html(handout)
+    assert "<script>x</script>" not in html
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in html
+    text = pdf_text(renderer.pdf(handout).data)
+    assert "Prepared for <b>Ana</b> <script>x</script> on" in text
+    assert "{{7*7}} {% if 1 %}x{% endif %}" in text
+    assert "49" not in text
+
+
+def test_note_keeps_its_line_breaks(make_handout, renderer):
+    handout = make_handout(note="First line.\nSecond line.")
+    page_lines = pdf_reader(renderer.pdf(handout).data).pages[-1].extract_text().splitlines()
+    assert "First line." in page_lines and "Second line." in page_lines
+
+
+def test_several_topics_merge_into_one_handout(make_handout, renderer):
+    handout = make_handout(topics=("glutes", "neck-shoulders"), conditions=["tension-headaches"])
+    text = pdf_text(renderer.pdf(handout).data)
+    assert "Glute Massage" in text and "Neck and Shoulder Massage" in text
+    assert text.count("Prepared for Ana Silva") == len(pdf_reader(renderer.pdf(handout).data).pages)
+    assert text.count("When to call your therapist or a doctor") == 1
+    neck = TopicLibrary().load("neck-shoulders").topic
+    assert " ".join(neck.conditions["tension-headaches"].note.split()[:8]) in text
+
+
+def test_unknown_condition_lists_the_topics_conditions(make_handout):
+    with pytest.raises(TakehomeError) as info:
+        make_handout(conditions=["bad-knee"])
+    assert str(info.value) == (
+        "--condition: unknown condition 'bad-knee'; known: glutes: "
+        "lower-back-pain, stiff-hips, sciatica, late-pregnancy"
+    )
+
+
+# --- Rendering reads nothing outside the allowed folders -------------------------
+
+
+def _custom_templates(tmp_path: Path, snippet: str = "", css: str | None = None) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    source = (builtin_templates_dir() / "handout.html.j2").read_text(encoding="utf-8")
+    (folder / "handout.html.j2").write_text(
+        source.replace("{% block content %}", "{% block content %}" + snippet, 1),
+        encoding="utf-8",
+    )
+    if css is not None:
+        builtin_css = (builtin_templates_dir() / "print.css").read_text(encoding="utf-8")
+        (folder / "print.css").write_text(builtin_css + css, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("snippet", "css"),
+    [
+        ('<img src="file:///etc/passwd">', None),
+        ('<link rel="attachment" href="file:///etc/passwd">', None),
+        ('<a rel="attachment" href="file:///etc/hostname">x</a>', None),
+        ("", 'body { background: url("file:///etc/passwd"); }'),
+        ('<img src="http://127.0.0.1:9/logo.png">', None),
+        ('<link rel="stylesheet" href="https://example.org/x.css">', None),
+    ],
+    ids=["img-file", "link-attachment", "a-attachment", "css-url", "http", "https"],
+)
+def test_reading_outside_allowed_folders_stops_the_render(tmp_path, make_handout, snippet, css):
+    renderer = Renderer([_custom_templates(tmp_path, snippet, css)])
+    with pytest.raises(TakehomeError, match=r"^rendering stopped: refused to (read|fetch) "):
+        renderer.pdf(make_handout())
+
+
+def test_a_symlink_out_of_the_templates_folder_is_refused(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, '<img src="secret.png">')
+    outside = tmp_path / "outside.png"
+    shutil.copy(Path(__file__).parent / "data" / "dot.png", outside)
+    os.symlink(outside, folder / "secret.png")
+    with pytest.raises(TakehomeError, match="refused to read file://"):
+        Renderer([folder]).pdf(make_handout())
+
+
+def test_an_image_inside_the_templates_folder_is_allowed(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, '<img src="dot.png" alt="">')
+    shutil.copy(Path(__file__).parent / "data" / "dot.png", folder / "dot.png")
+    rendered = Renderer([folder]).pdf(make_handout())
+    assert rendered.warnings == []
+
+
+def test_the_pdf_has_no_embedded_files(make_handout, renderer):
+    reader = pdf_reader(renderer.pdf(make_handout(note=NOTE)).data)
+    assert dict(reader.attachments) == {}
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+
+
+def test_template_error_names_the_template_and_line(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, "\n{{ client.no_such_field }}")
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).html(make_handout())
+    message = str(info.value)
+    assert re.match(rf"^{re.escape(str(folder / 'handout.html.j2'))}:\d+: ", message), message
+    assert "no_such_field" in message
+
+
+def test_template_syntax_error_names_the_template_and_line(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, "\n{% if %}")
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).html(make_handout())
+    assert str(info.value).startswith(f"{folder / 'handout.html.j2'}:")
+    assert "template syntax error" in str(info.value)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_poppler_reads_the_same_text(tmp_path, make_handout, renderer):
+    path = tmp_path / "h.pdf"
+    path.write_bytes(renderer.pdf(make_handout(note=NOTE)).data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    assert "Prepared for Ana Silva" in out.stdout
