@@ -74,7 +74,9 @@ def make_handout():
     """Build a validated handout the way the CLI does."""
 
     def _make(topics=("glutes",), name="Ana Silva", conditions=(), note=None, **kwargs):
-        client = Client.create(name, conditions, note=note, next_visit=kwargs.pop("next_visit", None))
+        client = Client.create(
+            name, conditions, note=note, next_visit=kwargs.pop("next_visit", None)
+        )
         return build_handout(list(topics), client, date=DATE, **kwargs)
 
     return _make

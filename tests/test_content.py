@@ -93,13 +93,13 @@ def test_wrong_type_in_a_nested_field_is_named(tmp_path):
 def test_not_utf8_is_named(tmp_path):
     path = tmp_path / "latin.toml"
     path.write_bytes('title = "Caf\xe9"\n'.encode("cp1252"))
-    with pytest.raises(TakehomeError, match="latin.toml: .*save it as UTF-8"):
+    with pytest.raises(TakehomeError, match=r"latin\.toml: .*save it as UTF-8"):
         load_topic(path)
 
 
 def test_bad_file_name_is_named(tmp_path):
     path = _write(tmp_path, GLUTES.read_text(encoding="utf-8"), name="Deep Tissue.toml")
-    with pytest.raises(TakehomeError, match="Deep Tissue.toml: the file name must be"):
+    with pytest.raises(TakehomeError, match=r"Deep Tissue\.toml: the file name must be"):
         load_topic(path)
 
 

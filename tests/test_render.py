@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import pdf_fonts, pdf_reader, pdf_text
 
+from conftest import pdf_fonts, pdf_reader, pdf_text
 from takehome.content import TopicLibrary
 from takehome.errors import TakehomeError
 from takehome.paths import builtin_templates_dir
@@ -124,7 +124,9 @@ def test_a_character_no_font_has_is_named_in_a_warning(make_handout, renderer):
 
 
 def test_client_text_is_printed_literally_never_as_html_or_jinja(make_handout, renderer):
-    handout = make_handout(name="<b>Ana</b> <script>x</script>", note="{{7*7}} {% if 1 %}x{% endif %}")
+    handout = make_handout(
+        name="<b>Ana</b> <script>x</script>", note="{{7*7}} {% if 1 %}x{% endif %}"
+    )
     html = renderer.html(handout)
     assert "<script>x</script>" not in html
     assert "&lt;b&gt;Ana&lt;/b&gt;" in html

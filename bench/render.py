@@ -1,0 +1,107 @@
+"""Benchmark: how long one handout takes, cold and warm.
+
+    .venv/bin/python bench/render.py [--repeat 20]
+
+Reports, as median of the repeats:
+- `takehome list` and `takehome --help` as a new process (start-up cost);
+- `takehome make glutes ...` as a new process (what a therapist waits for);
+- one render in a warm process (Renderer reused: what a batch pays per client),
+  split into HTML (Jinja) and PDF (WeasyPrint layout + font subsetting + writing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from takehome.clients import Client
+from takehome.handout import build_handout
+from takehome.render import Renderer
+
+SCRIPT = Path(sys.executable).parent / "takehome"
+MAKE = [
+    "make",
+    "glutes",
+    "--client",
+    "Ana Silva",
+    "--condition",
+    "sciatica",
+    "--note",
+    "Try the figure-4 stretch after work.",
+    "--force",
+    "-o",
+    "bench.pdf",
+]
+
+
+def _median_seconds(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _process(args: list[str], cwd: str):
+    return lambda: subprocess.run([str(SCRIPT), *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _cpu_name() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    repeat = parser.parse_args().repeat
+
+    client = Client.create("Ana Silva", ["sciatica"], note="Try the figure-4 stretch after work.")
+    handout = build_handout(["glutes"], client, date=dt.date(2026, 11, 25))
+    renderer = Renderer()
+    renderer.pdf(handout)  # warm-up: fonts registered, templates compiled
+
+    rows = []
+    with tempfile.TemporaryDirectory() as cwd:
+        rows.append(
+            ("takehome --help (new process)", _median_seconds(_process(["--help"], cwd), repeat))
+        )
+        rows.append(
+            ("takehome list (new process)", _median_seconds(_process(["list"], cwd), repeat))
+        )
+        rows.append(
+            ("takehome make, 1 handout (new process)", _median_seconds(_process(MAKE, cwd), repeat))
+        )
+    rows.append(
+        ("HTML only, warm (Jinja)", _median_seconds(lambda: renderer.html(handout), repeat))
+    )
+    rows.append(
+        ("PDF, warm (Jinja + WeasyPrint)", _median_seconds(lambda: renderer.pdf(handout), repeat))
+    )
+
+    print(
+        f"machine: {_cpu_name()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.platform(terse=True)}"
+    )
+    print(f"median of {repeat} runs\n")
+    print("| what | median |")
+    print("| --- | ---: |")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds * 1000:.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""The takehome command, run with CliRunner in an empty folder (and once for real)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import takehome.output
+from conftest import pdf_reader, pdf_text
+from takehome.cli import cli
+
+OUT = Path("handouts-out")
+ANA = OUT / "2026-11-25_ana-silva_glutes.pdf"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the CLI in an empty folder of its own; tracebacks are test failures."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return _run
+
+
+def make_ana(run, *extra):
+    return run("make", "glutes", "--client", "Ana Silva", "--date", "2026-11-25", *extra)
+
+
+def test_list_shows_topics_titles_and_conditions(run):
+    result = run("list")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "glutes           Glute Massage",
+        "                 conditions: lower-back-pain, stiff-hips, sciatica, late-pregnancy",
+    ]
+    assert "neck-shoulders   Neck and Shoulder Massage" in result.output
+
+
+def test_make_writes_the_default_path_and_says_so(run):
+    result = make_ana(run, "--condition", "sciatica", "--note", "Walk daily.")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {ANA}\n"
+    text = pdf_text(ANA)
+    assert "Prepared for Ana Silva on November 25, 2026" in text
+    assert "Walk daily." in text
+    assert "sciatic nerve, such as the piriformis" in text
+
+
+def test_output_file_is_private_whatever_the_umask(run):
+    old = os.umask(0)
+    try:
+        assert make_ana(run).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(ANA.stat().st_mode) == 0o600
+
+
+def test_existing_file_is_not_overwritten_without_force(run):
+    OUT.mkdir()
+    ANA.write_bytes(b"the therapist's own file")
+    result = make_ana(run)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {ANA}: already exists; use --force to overwrite it, or -o to write elsewhere\n"
+    )
+    assert ANA.read_bytes() == b"the therapist's own file"
+
+    assert make_ana(run, "--force").exit_code == 0
+    assert len(pdf_reader(ANA).pages) == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd", "/etc/cron.d/x", "CON", "nul.txt", "a\\b/c", "..", ".hidden", "   x  "],
+)
+def test_hostile_names_stay_inside_the_output_folder(run, name):
+    result = run("make", "glutes", "--client", name, "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    written = Path(result.output.removeprefix("Wrote ").strip())
+    assert written.parent == OUT
+    assert written.resolve().parent == OUT.resolve()
+    assert not written.name.startswith(".")
+    assert [p.name for p in OUT.iterdir()] == [written.name]
+
+
+def test_control_characters_in_a_name_are_refused(run):
+    result = run("make", "glutes", "--client", "Ana\x1b[31m Silva")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --client: contains a control character (U+001B); "
+        "remove it and type the text again\n"
+    )
+    assert not OUT.exists()
+
+
+def test_accented_names_stay_readable_and_nfc(run):
+    decomposed = unicodedata.normalize("NFD", "Zoë Núñez")
+    result = run("make", "glutes", "--client", decomposed, "--date", "2026-11-25")
+    assert result.exit_code == 0
+    (written,) = OUT.iterdir()
+    assert written.name == unicodedata.normalize("NFC", "2026-11-25_zoë-núñez_glutes.pdf")
+
+
+def test_unknown_topic_lists_known_topics(run):
+    result = run("make", "glute", "--client", "Ana")
+    assert result.exit_code == 1
+    assert result.output == "Error: unknown topic 'glute'; known topics: glutes, neck-shoulders\n"
+
+
+def test_unknown_condition_lists_the_topics_conditions(run):
+    result = run("make", "glutes", "neck-shoulders", "--client", "Ana", "--condition", "knee")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --condition: unknown condition 'knee'; known: "
+        "glutes: lower-back-pain, stiff-hips, sciatica, late-pregnancy; "
+        "neck-shoulders: tension-headaches, desk-posture, late-pregnancy\n"
+    )
+    assert not OUT.exists()
+
+
+def test_bad_date_is_explained(run):
+    result = run("make", "glutes", "--client", "Ana", "--date", "25/11/2026")
+    assert result.output == (
+        "Error: --date: '25/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25\n"
+    )
+
+
+def test_several_topics_make_one_file(run):
+    result = run(
+        "make", "glutes", "neck-shoulders", "--client", "Ana Silva", "--date", "2026-11-25"
+    )
+    assert result.output == f"Wrote {OUT / '2026-11-25_ana-silva_glutes-neck-shoulders.pdf'}\n"
+
+
+def test_output_option_takes_a_file_or_a_folder(run):
+    assert make_ana(run, "-o", "ana.pdf").output == "Wrote ana.pdf\n"
+    assert pdf_reader(Path("ana.pdf")).pages
+    assert make_ana(run, "-o", "today").output == f"Wrote {Path('today') / ANA.name}\n"
+    html = make_ana(run, "-o", "ana.html")
+    assert html.output == "Wrote ana.html\n"
+    assert "Prepared for <strong>Ana Silva</strong>" in Path("ana.html").read_text()
+
+
+def test_a4_paper(run):
+    assert make_ana(run, "--paper", "a4").exit_code == 0
+    width, height = (round(float(v)) for v in pdf_reader(ANA).pages[0].mediabox.upper_right)
+    assert (width, height) == (595, 842)
+
+
+def test_interrupted_render_leaves_no_file(run, monkeypatch):
+    from takehome.render import Renderer
+
+    def interrupted(self, handout):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Renderer, "pdf", interrupted)
+    result = make_ana(run)
+    assert result.exit_code == 1  # click's "Aborted!"
+    assert not ANA.exists()
+    assert not OUT.exists() or list(OUT.iterdir()) == []
+
+
+def test_failure_while_writing_leaves_neither_file_nor_temp_file(run, monkeypatch):
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(takehome.output.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        make_ana(run)
+    assert list(OUT.iterdir()) == []
+
+
+def test_bad_topic_file_gives_one_line_not_a_traceback(run):
+    Path("mine").mkdir()
+    Path("mine/hips.toml").write_text('title = "Hips"\n', encoding="utf-8")
+    result = run("--handouts", "mine", "make", "hips", "--client", "Ana")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {Path('mine/hips.toml')}: intro is missing; add it "
+        "(see the content schema in the README) (and 6 more problems)\n"
+    )
+
+
+def test_every_command_has_help_text(run):
+    assert run("--help").exit_code == 0
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert command.help and len(command.help) > 20
+        assert "Usage: cli " + name in result.output or f"Usage: takehome {name}" in result.output
+
+
+def _installed_script() -> Path:
+    script = Path(sys.executable).parent / "takehome"
+    assert script.exists(), "install takehome first: pip install -e '.[test]'"
+    return script
+
+
+def test_installed_console_script_makes_a_handout(tmp_path):
+    result = subprocess.run(
+        [
+            str(_installed_script()),
+            "make",
+            "glutes",
+            "--client",
+            "Ana Silva",
+            "--date",
+            "2026-11-25",
+            "--condition",
+            "stiff-hips",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Wrote {ANA}\n"
+    assert result.stderr == ""
+    assert "gluteus medius sits" in pdf_text(tmp_path / ANA)
+
+
+def test_installed_console_script_errors_are_one_line(tmp_path):
+    result = subprocess.run(
+        [str(_installed_script()), "make", "glutes", "--client", "Ana", "--condition", "x"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
