@@ -241,3 +241,22 @@ def test_poppler_reads_the_same_text(tmp_path, make_handout, renderer):
     path.write_bytes(renderer.pdf(make_handout(note=NOTE)).data)
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
     assert "Prepared for Ana Silva" in out.stdout
+
+
+@pytest.mark.parametrize("condition", sorted(GLUTES.conditions))
+def test_boxes_and_stretches_are_never_split_across_pages(make_handout, renderer, condition):
+    handout = make_handout(conditions=[condition], note=NOTE, next_visit="Tuesday, Dec 9, 3 pm")
+    pages = [
+        " ".join(page.extract_text().split())
+        for page in pdf_reader(renderer.pdf(handout).data).pages
+    ]
+
+    def on_one_page(*parts: str) -> bool:
+        return any(all(" ".join(p.split()) in page for p in parts) for page in pages)
+
+    entry = GLUTES.conditions[condition]
+    assert on_one_page(f"For you: {entry.label}", entry.note)
+    assert on_one_page("A note from your therapist", NOTE)
+    assert on_one_page(*GLUTES.when_to_call.therapist, *GLUTES.when_to_call.doctor)
+    for stretch in GLUTES.stretches:
+        assert on_one_page(stretch.name, *stretch.steps, stretch.stop_if)
