@@ -112,9 +112,17 @@ def test_accented_names_stay_readable_and_nfc(run):
 
 
 def test_unknown_topic_lists_known_topics(run):
-    result = run("make", "glute", "--client", "Ana")
+    result = run("make", "hamstrings", "--client", "Ana")
     assert result.exit_code == 1
-    assert result.output == "Error: unknown topic 'glute'; known topics: glutes, neck-shoulders\n"
+    assert result.output == (
+        "Error: unknown topic 'hamstrings'; known topics: glutes, neck-shoulders\n"
+    )
+
+
+def test_topics_and_conditions_may_be_given_by_title_or_label(run):
+    result = make_ana(run, "Glute Massage", "--condition", "Lower back pain", "-o", "a.pdf")
+    assert result.output == "Wrote a.pdf\n"
+    assert "For you: Lower back pain" in pdf_text(Path("a.pdf"))
 
 
 def test_unknown_condition_lists_the_topics_conditions(run):

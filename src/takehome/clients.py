@@ -1,23 +1,41 @@
-"""Who a handout is for: the client's name, conditions, note and next visit.
+"""Who a handout is for: client profiles, typed on the command line or read from a
+booking-software CSV export.
 
 Client data is health information: nothing here logs it, and it only ever reaches
 the rendered handout (as escaped text) and the output file name (the name only).
+Errors name the row and column, never the client.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import TakehomeError
 
 MAX_NAME = 120
 MAX_NOTE = 1200
+MAX_NEXT_VISIT = 200
+
+# What each field is called in error messages: CLI options by default, CSV
+# column names for a batch.
+CLI_FIELDS = {
+    "name": "--client",
+    "note": "--note",
+    "next_visit": "--next-visit",
+    "conditions": "--condition",
+}
 
 
 def _clean(text: str, what: str, limit: int, multiline: bool) -> str:
     text = unicodedata.normalize("NFC", text).strip()
-    allowed = "\n" if multiline else ""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = "\n\t" if multiline else ""
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in allowed:
             raise TakehomeError(
@@ -31,6 +49,11 @@ def _clean(text: str, what: str, limit: int, multiline: bool) -> str:
     return text
 
 
+def condition_key(text: str) -> str:
+    """'Lower back pain' -> 'lower-back-pain': how a typed condition is matched."""
+    return re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")
+
+
 @dataclass(frozen=True)
 class Client:
     """A validated client profile (validation happens in ``Client.create``)."""
@@ -39,7 +62,6 @@ class Client:
     conditions: tuple[str, ...] = ()
     note: str | None = None
     next_visit: str | None = None
-    email: str | None = field(default=None, repr=False)
 
     @classmethod
     def create(
@@ -48,23 +70,203 @@ class Client:
         conditions: tuple[str, ...] | list[str] = (),
         note: str | None = None,
         next_visit: str | None = None,
+        fields: dict[str, str] = CLI_FIELDS,
     ) -> Client:
         """Check and normalise client input; raise TakehomeError naming the field."""
-        clean_name = _clean(name or "", "--client", MAX_NAME, multiline=False)
+        clean_name = _clean(name or "", fields["name"], MAX_NAME, multiline=False)
         if not clean_name:
-            raise TakehomeError("--client: the client's name is empty; give the name to print")
-        clean_note = _clean(note, "--note", MAX_NOTE, multiline=True) if note else None
+            raise TakehomeError(
+                f"{fields['name']}: the client's name is empty; give the name to print"
+            )
+        clean_note = _clean(note, fields["note"], MAX_NOTE, multiline=True) if note else None
         clean_next = (
-            _clean(next_visit, "--next-visit", 200, multiline=False) if next_visit else None
+            _clean(next_visit, fields["next_visit"], MAX_NEXT_VISIT, multiline=False)
+            if next_visit
+            else None
         )
-        keys: list[str] = []
-        for raw in conditions:
-            key = raw.strip().lower().replace(" ", "-").replace("_", "-")
-            if key and key not in keys:
-                keys.append(key)
+        keys = [condition_key(raw) for raw in conditions]
         return cls(
             name=clean_name,
-            conditions=tuple(keys),
+            conditions=tuple(dict.fromkeys(key for key in keys if key)),
             note=clean_note or None,
             next_visit=clean_next or None,
         )
+
+    @property
+    def initials(self) -> str:
+        """'Ana Silva' -> 'A.S.': all that progress output shows of a client."""
+        return "".join(f"{word[0]}." for word in self.name.split()[:3]).upper()
+
+
+# --- CSV import -------------------------------------------------------------------
+
+# Header names are compared with case, spaces and punctuation removed, so
+# "E-mail", "EMAIL" and "e mail" are one name.
+COLUMN_ALIASES = {
+    "name": ("name", "client", "clientname", "fullname", "customer", "customername"),
+    "first_name": ("firstname", "first", "givenname", "forename"),
+    "last_name": ("lastname", "last", "surname", "familyname"),
+    "email": ("email", "emailaddress", "mail"),
+    "topics": ("topics", "topic", "handouts", "handout", "service", "services"),
+    "conditions": ("conditions", "condition", "healthconditions"),
+    "note": ("notes", "note", "therapistnote"),
+    "next_visit": ("nextvisit", "nextappointment", "nextbooking"),
+    "paper": ("paper", "papersize"),
+}
+_ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+DELIMITERS = ",;\t"
+# Several topics or conditions in one cell: "glutes; neck-shoulders" or "a, b".
+_MULTI = re.compile(r"\s*[;,]\s*")
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.casefold())
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One CSV row, before its topics and conditions are checked against topics."""
+
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    client: Client | None
+    topics: tuple[str, ...]
+    paper: str | None
+    email: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientTable:
+    """What a CSV file held: its rows, and anything the user should be told."""
+
+    rows: tuple[ClientRow, ...]
+    warnings: tuple[str, ...]
+    columns: dict[str, str]  # field -> the header as written in the file
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[str]]:
+    if encoding:
+        try:
+            return data.decode(encoding), []
+        except LookupError:
+            raise TakehomeError(
+                f"--encoding: '{encoding}' is not an encoding Python knows; "
+                "try utf-8, cp1252 or latin-1"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise TakehomeError(
+                f"{path}: byte {exc.start} is not valid {encoding}; "
+                "give the file's real encoding with --encoding"
+            ) from None
+    try:
+        # utf-8-sig drops the byte-order mark Excel's "CSV UTF-8" writes.
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise TakehomeError(
+            f"{path}: neither UTF-8 nor Windows-1252 (byte {exc.start}); "
+            "save it as CSV UTF-8 or give its encoding with --encoding"
+        ) from None
+    return text, [
+        f"{path}: not UTF-8, so read as Windows-1252 (Excel's plain CSV); if names look "
+        "wrong, save the file as 'CSV UTF-8' or give its encoding with --encoding"
+    ]
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+    except csv.Error:
+        # One column (nothing to split on), or too few rows to tell: the header
+        # line decides, and a header with no delimiter is a one-column file.
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+
+        class _Simple(csv.excel):
+            delimiter = best if counts[best] else ","
+
+        return _Simple
+
+
+def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
+    """Read a booking export: any of the accepted headers, encodings and delimiters.
+
+    A problem with the file as a whole raises TakehomeError; a problem with one
+    row is kept on that row (``ClientRow.error``) so the other rows go ahead.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TakehomeError(
+            f"{path}: cannot read the file ({exc.strerror}); check the path"
+        ) from None
+    text, warnings = _decode(path, data, encoding)
+    if not text.strip():
+        raise TakehomeError(f"{path}: the file is empty; export it again with a header row")
+
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    try:
+        header = next(reader)
+        records = list(reader)
+    except csv.Error as exc:
+        raise TakehomeError(f"{path}: not a readable CSV file ({exc}); export it again") from None
+
+    columns: dict[str, int] = {}
+    written: dict[str, str] = {}
+    for index, title in enumerate(header):
+        field = _ALIAS_TO_FIELD.get(_header_key(title))
+        if field and field not in columns:
+            columns[field] = index
+            written[field] = title.strip()
+    if "name" not in columns and "first_name" not in columns:
+        found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        raise TakehomeError(
+            f"{path}: no name column (columns found: {found}); name one column "
+            "'Name' (or use 'First Name' and 'Last Name')"
+        )
+    labels = {
+        "name": written.get("name") or f"{written.get('first_name')}/{written.get('last_name')}",
+        "note": written.get("note", "Notes"),
+        "next_visit": written.get("next_visit", "Next Visit"),
+        "conditions": written.get("conditions", "Conditions"),
+    }
+
+    rows = []
+    for number, record in enumerate(records, start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines at the end of an export
+        rows.append(_row(number, record, columns, labels))
+    return ClientTable(rows=tuple(rows), warnings=tuple(warnings), columns=written)
+
+
+def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[str, str]):
+    def cell(field: str) -> str:
+        index = columns.get(field)
+        return record[index].strip() if index is not None and index < len(record) else ""
+
+    def split(value: str) -> tuple[str, ...]:
+        return tuple(part for part in _MULTI.split(value) if part)
+
+    name = cell("name") or " ".join(filter(None, (cell("first_name"), cell("last_name"))))
+    topics = split(cell("topics"))
+    paper = cell("paper").lower() or None
+    email = cell("email") or None
+    fields = {**{k: f"row {number}: {v}" for k, v in labels.items()}}
+    try:
+        if not name:
+            raise TakehomeError(f"row {number}: no name; fill in the {labels['name']} column")
+        client = Client.create(
+            name,
+            split(cell("conditions")),
+            note=cell("note") or None,
+            next_visit=cell("next_visit") or None,
+            fields=fields,
+        )
+    except TakehomeError as exc:
+        return ClientRow(number, None, topics, paper, email, error=str(exc))
+    return ClientRow(number, client, topics, paper, email)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -178,9 +179,53 @@ class TopicLibrary:
             raise TakehomeError(f"unknown topic '{key}'; known topics: {known}")
         return load_topic(files[key])
 
+    def resolve(self, name: str) -> str:
+        """The topic key for a topic key, title or booking-software service name.
+
+        The rule (documented in the README): case, punctuation, durations ("60
+        min", "1 hour"), prices and the words massage/session/treatment/therapy
+        and/or are ignored, plurals count as singular, and the remaining words
+        must equal those of a topic's key or title. "Glute Massage 60 min" is
+        glutes; "Neck & Shoulder Massage" is neck-shoulders. Raises TakehomeError
+        listing the known topics when nothing matches.
+        """
+        files = self.files()
+        if name in files:
+            return name
+        wanted = _service_words(name)
+        if wanted:
+            for key in files:
+                if wanted == _service_words(key):
+                    return key
+            for key in files:
+                if wanted == _service_words(self.load(key).topic.title):
+                    return key
+        known = ", ".join(files) or "(none)"
+        raise TakehomeError(f"unknown topic '{name}'; known topics: {known}")
+
     def load_all(self) -> list[LoadedTopic]:
         """Load and validate every topic (stops at the first bad file)."""
         return [load_topic(path) for path in self.files().values()]
+
+
+# Words a booking system adds to a service name that say nothing about the topic.
+_IGNORED_WORDS = frozenset(
+    {
+        *("massage", "massages", "session", "sessions", "treatment", "therapy"),
+        *("and", "the", "of", "with", "for"),
+        *("min", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "h", "m"),
+    }
+)
+
+
+def _service_words(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z]+|\d+", unicodedata.normalize("NFKC", text).casefold())
+    kept = set()
+    for word in words:
+        if word.isdigit() or word in _IGNORED_WORDS:
+            continue
+        kept.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+    return frozenset(kept)
 
 
 def _sentence(text: str) -> str:

@@ -7,9 +7,9 @@ bad condition key or paper size stops the command with no file touched.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .clients import Client
+from .clients import Client, condition_key
 from .content import ConditionNote, LoadedTopic, TopicLibrary
 from .errors import TakehomeError
 from .practice import DEFAULT_PRACTICE, Practice
@@ -76,6 +76,9 @@ def parse_date(text: str | None) -> dt.date:
         ) from exc
 
 
+HANDOUT_FIELDS = {"conditions": "--condition", "paper": "--paper"}
+
+
 def build_handout(
     topic_keys: list[str] | tuple[str, ...],
     client: Client,
@@ -84,23 +87,38 @@ def build_handout(
     practice: Practice = DEFAULT_PRACTICE,
     date: dt.date | None = None,
     paper: str = "letter",
+    fields: dict[str, str] = HANDOUT_FIELDS,
 ) -> Handout:
-    """Load the topics, check the client's conditions against them, return the model."""
+    """Load the topics, check the client's conditions against them, return the model.
+
+    Topics may be given by key, title or service name (see TopicLibrary.resolve);
+    conditions by key or label ("Lower back pain" is lower-back-pain).
+    """
     library = library or TopicLibrary()
     if not topic_keys:
         raise TakehomeError(f"no topic given; known topics: {', '.join(library.keys())}")
+    paper = paper.lower()
     if paper not in PAPER_SIZES:
-        raise TakehomeError(f"--paper: '{paper}' is not a paper size; use letter or a4")
-    keys = list(dict.fromkeys(topic_keys))  # drop repeats, keep order
+        raise TakehomeError(f"{fields['paper']}: '{paper}' is not a paper size; use letter or a4")
+    keys = list(dict.fromkeys(library.resolve(name) for name in topic_keys))
     loaded: list[LoadedTopic] = [library.load(key) for key in keys]
 
-    known = {key for item in loaded for key in item.topic.conditions}
+    by_name: dict[str, str] = {}
+    for item in loaded:
+        for key, entry in item.topic.conditions.items():
+            by_name.setdefault(key, key)
+            by_name.setdefault(condition_key(entry.label), key)
+    conditions = []
     for condition in client.conditions:
-        if condition not in known:
+        if condition not in by_name:
             listing = "; ".join(
                 f"{item.key}: {', '.join(item.topic.conditions) or '(none)'}" for item in loaded
             )
-            raise TakehomeError(f"--condition: unknown condition '{condition}'; known: {listing}")
+            raise TakehomeError(
+                f"{fields['conditions']}: unknown condition '{condition}'; known: {listing}"
+            )
+        conditions.append(by_name[condition])
+    client = replace(client, conditions=tuple(dict.fromkeys(conditions)))
 
     sections = tuple(
         TopicSection(
