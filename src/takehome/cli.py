@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .clients import Client
+from .batch import (
+    FAILED,
+    SKIPPED,
+    WRITTEN,
+    BatchInterrupted,
+    plan_batch,
+    remove_stale_temp_files,
+    run_batch,
+)
+from .clients import Client, read_clients_csv
 from .content import TopicLibrary
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
 from .output import (
+    DEFAULT_OUTPUT_DIR,
     FORMATS,
     check_writable,
     choose_format,
@@ -152,6 +164,129 @@ def make(
         click.echo(f"Warning: {warning}", err=True)
     write_atomic(path, data, force=force)
     click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="CLIENTS.csv")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT_DIR,
+    show_default=True,
+    help="Folder to write the handouts to.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="How many handouts to render at once (worker processes).",
+)
+@click.option(
+    "--topic",
+    "default_topics",
+    multiple=True,
+    metavar="TOPIC",
+    help="Topic for rows with no Topics/Service cell (repeat for more).",
+)
+@click.option(
+    "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
+)
+@click.option(
+    "--paper",
+    type=click.Choice(sorted(PAPER_SIZES)),
+    default="letter",
+    show_default=True,
+    help="Paper size for rows with no Paper cell.",
+)
+@click.option("--encoding", help="The CSV file's encoding, if not UTF-8 (e.g. cp1252).")
+@click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
+@click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
+@click.pass_obj
+def batch(
+    library, csv_file, out_dir, jobs, default_topics, date_text, paper, encoding, force, dry_run
+):
+    """Make one handout per client row of CLIENTS.csv (a booking-software export).
+
+    Rows with a problem are reported by row number and the others go ahead.
+    Handouts that already exist are skipped, so if a batch is stopped, running
+    the same command again finishes it. Exit status 1 if any row failed.
+
+    \b
+    Columns (any order, case and spacing ignored; others are ignored):
+      Name | Client | Full Name | Customer, or First Name + Last Name
+      Topics | Topic | Handouts | Service   Conditions   Notes
+      Next Visit | Next Appointment          Paper        Email
+    """
+    table = read_clients_csv(csv_file, encoding)
+    for warning in table.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    plan = plan_batch(
+        table,
+        library,
+        out_dir,
+        date=parse_date(date_text),
+        default_topics=default_topics,
+        paper=paper,
+        force=force,
+    )
+    for outcome in plan.settled:
+        if outcome.status == FAILED:
+            click.echo(f"Error: {outcome.message}", err=True)
+    if dry_run:
+        for job in plan.jobs:
+            click.echo(f"row {job.row}: would write {job.path}")
+        _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
+        return
+
+    remove_stale_temp_files(plan.jobs)
+    outcomes = list(plan.settled)
+
+    def report(outcome):
+        for warning in outcome.warnings:
+            click.echo(f"Warning: row {outcome.row}: {warning}", err=True)
+        if outcome.status == FAILED:
+            click.echo(f"Error: {outcome.message}", err=True)
+
+    show_bar = sys.stdout.isatty() and len(plan.jobs) > 1
+    try:
+        if show_bar:
+            with click.progressbar(
+                length=len(plan.jobs),
+                label="Rendering",
+                show_pos=True,
+                item_show_func=lambda initials: initials,
+            ) as bar:
+
+                def advance(outcome):
+                    report(outcome)
+                    bar.update(1, outcome.initials)
+
+                outcomes += run_batch(plan.jobs, jobs, force=force, on_outcome=advance)
+        else:
+            outcomes += run_batch(plan.jobs, jobs, force=force, on_outcome=report)
+    except BatchInterrupted as stop:
+        _summary(outcomes + stop.outcomes, prefix="Interrupted: ")
+        click.echo("Run the same command again to finish the rest.", err=True)
+        raise click.exceptions.Exit(130) from None
+    _summary(outcomes, prefix="", out_dir=out_dir)
+
+
+def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None):
+    counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED)}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    if written is not None:
+        counts[WRITTEN] = written
+    where = f" in {out_dir}" if out_dir else ""
+    click.echo(
+        f"{prefix}{counts[WRITTEN]} {written_word}, {counts[SKIPPED]} skipped (already there), "
+        f"{counts[FAILED]} failed{where}"
+    )
+    if counts[FAILED]:
+        raise click.exceptions.Exit(1)
 
 
 def main():

@@ -1,0 +1,227 @@
+"""A day's clients in one go: plan every row first, then render in worker processes.
+
+The plan checks every row (name, topics, conditions, paper) and decides every
+file name before anything is rendered, so the same command always gives the
+same names and a re-run can skip what is already written. Rendering uses the
+same model and renderer as ``takehome make``; each worker process builds its
+Renderer once and reuses it for every client it is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import resource
+import signal
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clients import ClientTable
+from .content import TopicLibrary
+from .errors import TakehomeError
+from .handout import Handout, build_handout
+from .output import default_filename, write_atomic
+
+WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One handout to render and the file it goes to."""
+
+    row: int
+    handout: Handout
+    path: Path
+
+    @property
+    def initials(self) -> str:
+        return self.handout.client.initials
+
+
+@dataclass
+class Outcome:
+    """What happened to one row."""
+
+    row: int
+    status: str
+    path: Path | None = None
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    initials: str = ""
+    pid: int | None = None
+    max_rss_kb: int | None = None
+
+
+@dataclass
+class Plan:
+    """Every row of a batch, sorted into work to do and rows already settled."""
+
+    jobs: list[Job]
+    settled: list[Outcome]  # skipped because the file exists, or failed validation
+
+
+class BatchInterrupted(Exception):
+    """Ctrl-C: the files finished so far are complete; the rest can be re-run."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+
+
+def _unique(path: Path, taken: set[Path]) -> Path:
+    # Two rows that would share a name (the same client twice in a day) get
+    # "-2", "-3": decided by row order alone, so a re-run picks the same names.
+    candidate, number = path, 2
+    while candidate in taken:
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def plan_batch(
+    table: ClientTable,
+    library: TopicLibrary,
+    out_dir: Path,
+    *,
+    date: dt.date,
+    default_topics: tuple[str, ...] = (),
+    paper: str = "letter",
+    force: bool = False,
+) -> Plan:
+    """Validate every row and choose its file; touch nothing on disk."""
+    jobs: list[Job] = []
+    settled: list[Outcome] = []
+    taken: set[Path] = set()
+    for row in table.rows:
+        if row.error:
+            settled.append(Outcome(row.row, FAILED, message=row.error))
+            continue
+        topics = row.topics or default_topics
+        if not topics:
+            settled.append(
+                Outcome(
+                    row.row,
+                    FAILED,
+                    message=f"row {row.row}: no topic; fill in the Topics column or give --topic",
+                )
+            )
+            continue
+        try:
+            handout = build_handout(
+                topics,
+                row.client,
+                library=library,
+                date=date,
+                paper=row.paper or paper,
+                fields={
+                    "conditions": f"row {row.row}: Conditions",
+                    "paper": f"row {row.row}: Paper",
+                },
+            )
+        except TakehomeError as exc:
+            message = str(exc)
+            if not message.startswith(f"row {row.row}:"):
+                message = f"row {row.row}: {message}"
+            settled.append(Outcome(row.row, FAILED, message=message))
+            continue
+        name = default_filename(date, handout.client.name, handout.topic_keys, "pdf")
+        path = _unique(out_dir / name, taken)
+        if path.exists() and not force:
+            settled.append(Outcome(row.row, SKIPPED, path=path, initials=handout.client.initials))
+            continue
+        jobs.append(Job(row.row, handout, path))
+    return Plan(jobs=jobs, settled=settled)
+
+
+def remove_stale_temp_files(jobs: Iterable[Job]) -> None:
+    """Delete temp files a killed run left for these handouts (never final files)."""
+    for job in jobs:
+        for stale in job.path.parent.glob(f".{job.path.name}.*.part"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+# --- Rendering ----------------------------------------------------------------------
+
+_renderer = None  # one per process, built on first use
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches every process in the terminal's group; the parent decides
+    # what to stop, so a worker finishes (and atomically writes) its current file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def render_job(job: Job, force: bool) -> Outcome:
+    """Render one handout and write it; runs in a worker or in this process."""
+    global _renderer
+    if _renderer is None:
+        from .render import Renderer
+
+        _renderer = Renderer()
+    try:
+        rendered = _renderer.pdf(job.handout)
+        write_atomic(job.path, rendered.data, force=force)
+        status, message, warnings = WRITTEN, None, rendered.warnings
+    except TakehomeError as exc:
+        status, message, warnings = FAILED, f"row {job.row}: {exc}", []
+    return Outcome(
+        job.row,
+        status,
+        path=job.path,
+        message=message,
+        warnings=warnings,
+        initials=job.initials,
+        pid=os.getpid(),
+        max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
+
+
+def run_batch(
+    jobs: list[Job],
+    workers: int,
+    *,
+    force: bool = False,
+    on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Render every job, ``workers`` at a time; report each outcome as it lands.
+
+    With one worker everything runs in this process. Ctrl-C raises
+    BatchInterrupted after the files being written are finished.
+    """
+    outcomes: list[Outcome] = []
+
+    def land(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        on_outcome(outcome)
+
+    if workers <= 1 or len(jobs) <= 1:
+        try:
+            for job in jobs:
+                land(render_job(job, force))
+        except KeyboardInterrupt:
+            raise BatchInterrupted(outcomes) from None
+        return outcomes
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
+    pending = {pool.submit(render_job, job, force) for job in jobs}
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                land(future.result())
+    except KeyboardInterrupt:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
+        for future in pending:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                land(future.result())
+        raise BatchInterrupted(outcomes) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
