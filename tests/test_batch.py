@@ -1,0 +1,331 @@
+"""takehome batch: real CSV exports in, one PDF per good row out."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import pdf_reader, pdf_text
+from takehome.cli import cli
+
+SCRIPT = Path(sys.executable).parent / "takehome"
+DATE = ["--date", "2026-11-25"]
+OUT = Path("handouts-out")
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(cli, [*args], catch_exceptions=False)
+
+    return _run
+
+
+def write_csv(text: str, name="clients.csv", encoding="utf-8") -> Path:
+    path = Path(name)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def written() -> list[str]:
+    return sorted(p.name for p in OUT.iterdir()) if OUT.exists() else []
+
+
+# --- Header variants, encodings, delimiters -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Name", "Client", "Client Name", "Full Name", "Customer", "  FULL  NAME ", "client_name"],
+)
+def test_single_name_column_variants(run, header):
+    write_csv(f"{header},Topics\nAna Silva,glutes\n")
+    result = run("batch", "clients.csv", "--jobs", "1", *DATE)
+    assert result.exit_code == 0, result.output
+    assert written() == ["2026-11-25_ana-silva_glutes.pdf"]
+
+
+def test_first_and_last_name_columns(run):
+    write_csv("First Name,Last Name,Service\nAna,Silva,Glute Massage 60 min\n")
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    assert written() == ["2026-11-25_ana-silva_glutes.pdf"]
+
+
+@pytest.mark.parametrize("topics_header", ["Topics", "Topic", "Handouts", "Service", "SERVICE"])
+@pytest.mark.parametrize("email_header", ["Email", "E-mail", "Email Address"])
+@pytest.mark.parametrize("next_header", ["Next Visit", "Next Appointment"])
+def test_other_column_variants(run, topics_header, email_header, next_header):
+    write_csv(
+        f"Name,{email_header},{topics_header},Conditions,Notes,{next_header},Paper,Room\n"
+        "Ana Silva,ana@example.com,glutes,sciatica,Walk daily.,Dec 9 at 3 pm,A4,2\n"
+    )
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    pdf = OUT / "2026-11-25_ana-silva_glutes.pdf"
+    text = pdf_text(pdf)
+    assert "Walk daily." in text and "Dec 9 at 3 pm" in text
+    assert "For you: Sciatica or piriformis pain" in text
+    assert round(float(pdf_reader(pdf).pages[0].mediabox.width)) == 595  # A4 from the row
+
+
+def test_utf8_with_byte_order_mark(run):
+    write_csv("\ufeffName,Topics\nZoë Núñez,glutes\n")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0
+    assert result.output == "1 written, 0 skipped (already there), 0 failed in handouts-out\n"
+    assert "Prepared for Zoë Núñez on" in pdf_text(OUT / written()[0])
+
+
+def test_cp1252_is_read_with_a_visible_warning(run):
+    write_csv("Name;Topics\nZoë Núñez;glutes\n", encoding="cp1252")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "Warning: clients.csv: not UTF-8, so read as Windows-1252 (Excel's plain CSV); if names "
+        "look wrong, save the file as 'CSV UTF-8' or give its encoding with --encoding"
+    )
+    assert written() == ["2026-11-25_zoë-núñez_glutes.pdf"]
+
+
+def test_encoding_option_reads_another_code_page(run):
+    write_csv("Name,Topics\nОлена Коваленко,glutes\n", encoding="cp1251")
+    result = run("batch", "clients.csv", "-j", "1", "--encoding", "cp1251", *DATE)
+    assert result.exit_code == 0
+    assert "Warning" not in result.output
+    assert written() == ["2026-11-25_олена-коваленко_glutes.pdf"]
+
+
+def test_bytes_that_are_neither_utf8_nor_cp1252_are_an_error(run):
+    Path("clients.csv").write_bytes(b"Name,Topics\nAna\x81,glutes\n")
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: clients.csv: neither UTF-8 nor Windows-1252 (byte 15); "
+        "save it as CSV UTF-8 or give its encoding with --encoding\n"
+    )
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiter_is_detected(run, delimiter):
+    rows = [
+        ["Name", "Topics", "Conditions"],
+        ["Ana Silva", "glutes", "sciatica"],
+        ["Ben Okafor", "neck-shoulders", "tension-headaches"],
+    ]
+    write_csv("".join(delimiter.join(row) + "\n" for row in rows))
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    assert written() == [
+        "2026-11-25_ana-silva_glutes.pdf",
+        "2026-11-25_ben-okafor_neck-shoulders.pdf",
+    ]
+
+
+def test_one_column_file_with_topic_option(run):
+    write_csv("Name\nAna Silva\nBen Okafor\n")
+    assert run("batch", "clients.csv", "-j", "1", "--topic", "glutes", *DATE).exit_code == 0
+    assert written() == ["2026-11-25_ana-silva_glutes.pdf", "2026-11-25_ben-okafor_glutes.pdf"]
+
+
+def test_quoted_fields_with_commas_and_line_breaks(run):
+    write_csv(
+        "Name,Topics,Notes\n"
+        '"Silva, Ana",glutes,"Walk daily, rest on Sunday.\nStretch after work."\n'
+        'Ben Okafor,neck-shoulders,"Short note"\n'
+    )
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0, result.output
+    assert written() == [
+        "2026-11-25_ben-okafor_neck-shoulders.pdf",
+        "2026-11-25_silva-ana_glutes.pdf",
+    ]
+    lines = (
+        pdf_reader(OUT / "2026-11-25_silva-ana_glutes.pdf").pages[-1].extract_text().splitlines()
+    )
+    assert "Walk daily, rest on Sunday." in lines and "Stretch after work." in lines
+
+
+@pytest.mark.parametrize(
+    "cell", ["glutes; neck-shoulders", "glutes, neck-shoulders", "glutes;neck-shoulders"]
+)
+def test_several_topics_and_conditions_in_one_cell(run, cell):
+    write_csv(f'Name,Topics,Conditions\nAna Silva,"{cell}","sciatica; tension-headaches"\n')
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    text = pdf_text(OUT / "2026-11-25_ana-silva_glutes-neck-shoulders.pdf")
+    assert "For you: Sciatica or piriformis pain" in text
+    assert "For you: Tension headaches" in text
+
+
+# --- Bad rows and bad files ----------------------------------------------------------
+
+
+def test_bad_rows_are_reported_and_good_rows_written(run):
+    write_csv(
+        "Name,Service,Conditions\n"
+        "Ana Silva,Glute Massage,sciatica\n"
+        ",glutes,\n"
+        "Ben Okafor,Deep Tissue 60 min,\n"
+        "Cara Diaz,glutes,bad knee\n"
+        "Dev Patel,neck-shoulders,\n"
+    )
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: row 3: no name; fill in the Name column",
+        "Error: row 4: unknown topic 'Deep Tissue 60 min'; known topics: glutes, neck-shoulders",
+        "Error: row 5: Conditions: unknown condition 'bad-knee'; known: glutes: "
+        "lower-back-pain, stiff-hips, sciatica, late-pregnancy",
+        "2 written, 0 skipped (already there), 3 failed in handouts-out",
+    ]
+    assert written() == [
+        "2026-11-25_ana-silva_glutes.pdf",
+        "2026-11-25_dev-patel_neck-shoulders.pdf",
+    ]
+
+
+def test_output_never_shows_full_client_names(run):
+    write_csv("Name,Topics\nAna Silva,glutes\nBen Okafor,hamstrings\n")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert "Silva" not in result.output and "Okafor" not in result.output
+
+
+def test_empty_file_is_one_clear_error(run):
+    write_csv("")
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: clients.csv: the file is empty; export it again with a header row\n"
+    )
+
+
+def test_file_without_a_name_column_is_one_clear_error(run):
+    write_csv("Email,Service\nana@example.com,glutes\n")
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: clients.csv: no name column (columns found: 'Email', 'Service'); "
+        "name one column 'Name' (or use 'First Name' and 'Last Name')\n"
+    )
+    assert not OUT.exists()
+
+
+def test_rows_without_topic_need_a_topic(run):
+    write_csv("Name\nAna Silva\n")
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert "Error: row 2: no topic; fill in the Topics column or give --topic" in result.output
+
+
+# --- Resume, force, duplicates, dry run --------------------------------------------------
+
+
+def test_rerun_skips_what_exists_and_force_rewrites(run):
+    write_csv("Name,Topics\nAna Silva,glutes\nBen Okafor,glutes\n")
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    first = {p.name: p.stat().st_mtime_ns for p in OUT.iterdir()}
+    again = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert again.output == "0 written, 2 skipped (already there), 0 failed in handouts-out\n"
+    assert {p.name: p.stat().st_mtime_ns for p in OUT.iterdir()} == first
+    forced = run("batch", "clients.csv", "-j", "1", "--force", *DATE)
+    assert forced.output == "2 written, 0 skipped (already there), 0 failed in handouts-out\n"
+    assert all(p.stat().st_mtime_ns != first[p.name] for p in OUT.iterdir())
+
+
+def test_same_client_twice_gets_two_files(run):
+    write_csv("Name,Topics,Notes\nAna Silva,glutes,Morning visit\nAna Silva,glutes,Evening visit\n")
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    assert written() == ["2026-11-25_ana-silva_glutes-2.pdf", "2026-11-25_ana-silva_glutes.pdf"]
+    assert "Morning visit" in pdf_text(OUT / "2026-11-25_ana-silva_glutes.pdf")
+    assert "Evening visit" in pdf_text(OUT / "2026-11-25_ana-silva_glutes-2.pdf")
+
+
+def test_dry_run_writes_nothing(run):
+    write_csv("Name,Topics\nAna Silva,glutes\n,glutes\n")
+    result = run("batch", "clients.csv", "--dry-run", *DATE)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: row 3: no name; fill in the Name column",
+        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'}",
+        "Dry run: 1 to write, 0 skipped (already there), 1 failed",
+    ]
+    assert not OUT.exists()
+
+
+# --- Real processes: parallel workers, kill -9 ---------------------------------------
+
+
+def _many_clients(path: Path, count: int) -> None:
+    lines = ["Name,Topics,Conditions,Notes"]
+    for i in range(count):
+        topic, condition = ("glutes", "sciatica") if i % 2 else ("neck-shoulders", "desk-posture")
+        lines.append(f"Client {i:03d},{topic},{condition},Note for visit {i}.")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _batch(cwd: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(SCRIPT), "batch", "clients.csv", *DATE, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        **kwargs,
+    )
+
+
+def test_two_jobs_write_the_same_files_as_one(tmp_path):
+    results = {}
+    for jobs in ("1", "2"):
+        folder = tmp_path / f"jobs{jobs}"
+        folder.mkdir()
+        _many_clients(folder / "clients.csv", 8)
+        done = _batch(folder, "--jobs", jobs)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == "8 written, 0 skipped (already there), 0 failed in handouts-out\n"
+        results[jobs] = {p.name: pdf_text(p) for p in sorted((folder / "handouts-out").iterdir())}
+    assert len(results["1"]) == 8
+    assert results["1"] == results["2"]
+
+
+def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
+    _many_clients(tmp_path / "clients.csv", 24)
+    out = tmp_path / "handouts-out"
+    process = subprocess.Popen(
+        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and len(list(out.glob("*.pdf"))) >= 3:
+            break
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write
+    process.wait()
+
+    finished = list(out.glob("*.pdf"))
+    assert 3 <= len(finished) < 24, "kill the batch while it is still working"
+    for pdf in finished:
+        data = pdf.read_bytes()
+        assert data.rstrip().endswith(b"%%EOF")
+        assert len(pdf_reader(data).pages) >= 1
+
+    rerun = _batch(tmp_path, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout == (
+        f"{24 - len(finished)} written, {len(finished)} skipped (already there), "
+        "0 failed in handouts-out\n"
+    )
+    assert len(list(out.glob("*.pdf"))) == 24
+    assert list(out.glob(".*.part")) == []  # temp files of the killed run are cleaned up
