@@ -329,3 +329,30 @@ def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
     )
     assert len(list(out.glob("*.pdf"))) == 24
     assert list(out.glob(".*.part")) == []  # temp files of the killed run are cleaned up
+
+
+def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
+    _many_clients(tmp_path / "clients.csv", 200)
+    out = tmp_path / "handouts-out"
+    process = subprocess.Popen(
+        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    finished = len(list(out.glob("*.pdf")))
+    assert 1 <= finished < 200
+    assert stdout == f"Interrupted: {finished} written, 0 skipped (already there), 0 failed\n"
+    assert stderr == "Run the same command again to finish the rest.\n"
+    assert list(out.glob(".*.part")) == []
+    with pytest.raises(ProcessLookupError):  # no worker outlives the batch
+        os.killpg(process.pid, 0)

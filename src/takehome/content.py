@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import TakehomeError
 from .paths import builtin_handouts_dir
@@ -50,6 +57,16 @@ class Stretch(_Strict):
     hold: Text  # how long, e.g. "Hold for 30 seconds."
     repeat: Text  # how often, e.g. "2 times a side, once or twice a day."
     stop_if: Text  # when to stop
+    # Condition keys: hide this stretch from clients with any of them (lying on
+    # the back in late pregnancy, say), or show it only to clients with one.
+    not_for: list[Key] = Field(default_factory=list)
+    only_for: list[Key] = Field(default_factory=list)
+
+    def suits(self, conditions: tuple[str, ...]) -> bool:
+        """Whether to print this stretch for a client with these conditions."""
+        if any(key in self.not_for for key in conditions):
+            return False
+        return not self.only_for or any(key in self.only_for for key in conditions)
 
 
 class ConditionNote(_Strict):
@@ -79,6 +96,17 @@ class Topic(_Strict):
     conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
     when_to_call: WhenToCall
     disclaimer: Text
+
+    @model_validator(mode="after")
+    def _stretch_conditions_exist(self) -> Topic:
+        for index, stretch in enumerate(self.stretches, start=1):
+            for key in (*stretch.not_for, *stretch.only_for):
+                if key not in self.conditions:
+                    raise ValueError(
+                        f"stretches[{index}] names condition '{key}', which has no "
+                        f"[conditions.{key}] table"
+                    )
+        return self
 
 
 @dataclass(frozen=True)
@@ -120,6 +148,9 @@ def _first_error(path: Path, error: ValidationError) -> str:
         what = f"is not a known field; {hint} (see the content schema in the README)"
     elif kind == "missing":
         what = "is missing; add it (see the content schema in the README)"
+    elif kind == "value_error" and not err["loc"]:
+        # A check across fields: its message says where.
+        return f"{path}: {err['msg'].removeprefix('Value error, ')}; fix the file"
     else:
         what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
     more = len(errors) - 1 - (1 if kind == "extra_forbidden" and guess else 0)

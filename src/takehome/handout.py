@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from .clients import Client, condition_key
-from .content import ConditionNote, LoadedTopic, TopicLibrary
+from .content import ConditionNote, LoadedTopic, Stretch, Topic, TopicLibrary
 from .errors import TakehomeError
 from .practice import DEFAULT_PRACTICE, Practice
 
@@ -22,8 +22,9 @@ class TopicSection:
     """One topic as it appears in a handout, with the client's condition notes."""
 
     key: str
-    topic: object  # content.Topic; typed loosely to keep this a plain view model
+    topic: Topic
     condition_notes: tuple[ConditionNote, ...]
+    stretches: tuple[Stretch, ...]  # those that suit this client
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def build_handout(
             condition_notes=tuple(
                 item.topic.conditions[c] for c in client.conditions if c in item.topic.conditions
             ),
+            stretches=tuple(s for s in item.topic.stretches if s.suits(client.conditions)),
         )
         for item in loaded
     )
