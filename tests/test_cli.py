@@ -71,7 +71,7 @@ def test_existing_file_is_not_overwritten_without_force(run):
     result = make_ana(run)
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {ANA}: already exists; use --force to overwrite it, or -o to write elsewhere\n"
+        f"Error: {ANA}: already exists; use -o to write elsewhere, or --force to replace it\n"
     )
     assert ANA.read_bytes() == b"the therapist's own file"
 
@@ -136,11 +136,41 @@ def test_unknown_condition_lists_the_topics_conditions(run):
     assert not OUT.exists()
 
 
-def test_bad_date_is_explained(run):
-    result = run("make", "glutes", "--client", "Ana", "--date", "25/11/2026")
+@pytest.mark.parametrize("date", ["25/11/2026", "20261125", "2026-W48-3", "2026-02-30", ""])
+def test_bad_date_is_explained(run, date):
+    result = run("make", "glutes", "--client", "Ana", "--date", date)
+    assert result.exit_code == 1
     assert result.output == (
-        "Error: --date: '25/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25\n"
+        f"Error: --date: '{date}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25\n"
     )
+
+
+def test_a_date_far_from_today_is_questioned(run):
+    result = run("make", "glutes", "--client", "Ana", "--date", "0026-11-25")
+    assert result.output == "Error: --date: 0026-11-25 is far from today; check the year\n"
+
+
+@pytest.mark.parametrize("output", ["notes.txt", ""])
+def test_output_must_be_pdf_html_or_a_folder(run, output):
+    result = make_ana(run, "-o", output)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: -o{' ' + output if output else ''}: ")
+    assert not Path("notes.txt").exists() and not OUT.exists()
+
+
+def test_new_nested_output_folders_are_private(run):
+    assert make_ana(run, "-o", "a/b/c").exit_code == 0
+    for folder in ("a", "a/b", "a/b/c"):
+        assert stat.S_IMODE(Path(folder).stat().st_mode) == 0o700
+
+
+def test_very_long_names_still_make_a_valid_file(run):
+    name = "李娜" * 60
+    result = run("make", "glutes", "neck-shoulders", "--client", name, "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    (written,) = OUT.iterdir()
+    assert len(written.name.encode("utf-8")) <= 200
+    assert written.name.startswith("2026-11-25_李娜李娜")
 
 
 def test_several_topics_make_one_file(run):
@@ -183,8 +213,12 @@ def test_failure_while_writing_leaves_neither_file_nor_temp_file(run, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(takehome.output.os, "fsync", disk_full)
-    with pytest.raises(OSError):
-        make_ana(run)
+    result = make_ana(run)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {ANA}: could not be written (No space left on device); nothing was saved; "
+        "free some disk space or choose another folder with -o\n"
+    )
     assert list(OUT.iterdir()) == []
 
 

@@ -17,9 +17,11 @@ from takehome.errors import TakehomeError
 from takehome.paths import builtin_templates_dir
 from takehome.render import Renderer
 
+# A note as long as therapists write them: three sentences, about 200 characters.
 NOTE = (
-    "Keep up the walking, Ana. Try the figure-4 stretch after work, "
-    "and tell me next time how your right hip feels."
+    "Your right glute was much tighter than your left today. Try the stretches every "
+    "morning before work, and use a warm pack tonight if it feels sore. Tell me next "
+    "time how your hip feels."
 )
 GLUTES = TopicLibrary().load("glutes").topic
 HEADINGS = (
@@ -196,6 +198,56 @@ def test_reading_outside_allowed_folders_stops_the_render(tmp_path, make_handout
         renderer.pdf(make_handout())
 
 
+@pytest.mark.weasyprint_warnings_expected  # WeasyPrint logs the SVG image it could not load
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<svg width="9" height="9"><image href="file:///etc/passwd" width="9" height="9"/></svg>',
+        '<img src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E'
+        '%3Cimage href=%22file:///etc/passwd%22/%3E%3C/svg%3E">',
+        '<img src="file://leak.example.com/etc/passwd">',
+        '<img src="file://localhost/etc/passwd">',
+        '<img src="../../../etc/passwd">',
+        '<link rel="stylesheet" href="data:text/css,@import url(file:///etc/passwd);">',
+    ],
+    ids=["inline-svg", "data-svg", "file-host", "file-localhost", "relative", "data-import"],
+)
+def test_sneaky_references_also_stop_the_render(tmp_path, make_handout, snippet):
+    with pytest.raises(TakehomeError, match=r"^rendering stopped: refused to read "):
+        Renderer([_custom_templates(tmp_path, snippet)]).pdf(make_handout())
+
+
+def test_a_missing_file_in_an_allowed_folder_is_named(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, '<img src="logo.png">')
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).pdf(make_handout())
+    assert str(info.value) == (
+        f"rendering stopped: {folder / 'logo.png'}: file not found; "
+        "add it or remove the reference to it"
+    )
+
+
+def test_html_output_points_at_no_local_files(make_handout, renderer):
+    html = renderer.html(make_handout(), standalone=True)
+    assert "file:" not in html
+    assert "@page" in html  # the print stylesheet is inlined
+
+
+def test_headings_print_once_however_the_pages_break(make_handout, renderer):
+    # Side heads once printed a stray line of themselves at the top of the next
+    # page when a page break fell just after them.
+    for sentences in range(0, 12, 2):
+        handout = make_handout(
+            topics=("glutes", "neck-shoulders"),
+            conditions=["late-pregnancy", "tension-headaches"],
+            note=" ".join(["Walk daily and stretch."] * sentences) or None,
+        )
+        text = pdf_text(renderer.pdf(handout).data)
+        for heading in ("Before your massage", "During your massage", "After your massage"):
+            assert text.count(heading) == 2, (sentences, heading)
+        assert text.count("When to call your therapist or a doctor") == 1
+
+
 def test_a_symlink_out_of_the_templates_folder_is_refused(tmp_path, make_handout):
     folder = _custom_templates(tmp_path, '<img src="secret.png">')
     outside = tmp_path / "outside.png"
@@ -258,5 +310,18 @@ def test_boxes_and_stretches_are_never_split_across_pages(make_handout, renderer
     assert on_one_page(f"For you: {entry.label}", entry.note)
     assert on_one_page("A note from your therapist", NOTE)
     assert on_one_page(*GLUTES.when_to_call.therapist, *GLUTES.when_to_call.doctor)
-    for stretch in GLUTES.stretches:
+    assert handout.sections[0].stretches
+    for stretch in handout.sections[0].stretches:
         assert on_one_page(stretch.name, *stretch.steps, stretch.stop_if)
+
+
+def test_stretches_lying_on_the_back_are_replaced_in_late_pregnancy(make_handout, renderer):
+    lying = [s.name for s in GLUTES.stretches if "late-pregnancy" in s.not_for]
+    seated = [s.name for s in GLUTES.stretches if "late-pregnancy" in s.only_for]
+    assert lying and seated
+    pregnant = pdf_text(renderer.pdf(make_handout(conditions=["late-pregnancy"])).data)
+    other = pdf_text(renderer.pdf(make_handout(conditions=["stiff-hips"])).data)
+    assert all(name not in pregnant for name in lying)
+    assert all(name in pregnant for name in seated)
+    assert all(name in other for name in lying)
+    assert all(name not in other for name in seated)

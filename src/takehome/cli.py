@@ -54,7 +54,7 @@ class _Group(click.Group):
 )
 @click.pass_context
 def cli(ctx, handouts_dir):
-    """Print and email take-home handouts for massage clients.
+    """Make take-home handouts for massage clients, to print or to email as PDFs.
 
     \b
     Start here:
@@ -115,7 +115,7 @@ def list_topics(library: TopicLibrary):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     help="File (ending .pdf/.html) or folder to write to [./handouts-out/].",
 )
 @click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
@@ -156,7 +156,7 @@ def make(
 
     renderer = Renderer()
     if fmt == "html":
-        data, warnings = renderer.html(handout).encode("utf-8"), []
+        data, warnings = renderer.html(handout, standalone=True).encode("utf-8"), []
     else:
         rendered = renderer.pdf(handout)
         data, warnings = rendered.data, rendered.warnings

@@ -7,6 +7,7 @@ bad condition key or paper size stops the command with no file touched.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from .clients import Client, condition_key
@@ -67,14 +68,19 @@ class Handout:
 
 def parse_date(text: str | None) -> dt.date:
     """Parse --date (YYYY-MM-DD); today when not given."""
-    if not text:
+    if text is None:
         return dt.date.today()
+    problem = f"--date: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25"
+    # fromisoformat alone would also take 20261125 or 2026-W48-3.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise TakehomeError(problem)
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise TakehomeError(
-            f"--date: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25"
-        ) from exc
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise TakehomeError(problem) from None
+    if not 2000 <= date.year <= 2100:
+        raise TakehomeError(f"--date: {text} is far from today; check the year")
+    return date
 
 
 HANDOUT_FIELDS = {"conditions": "--condition", "paper": "--paper"}

@@ -26,12 +26,21 @@ from .errors import TakehomeError
 DEFAULT_OUTPUT_DIR = Path("handouts-out")
 FORMATS = ("pdf", "html")
 MAX_SLUG = 60
+# File systems allow 255 bytes for a name; keep well below, since the temporary
+# name adds about 20 and a CJK character takes 3 bytes.
+MAX_PART_BYTES = 80
+
+
+def _fit(text: str, limit: int = MAX_PART_BYTES) -> str:
+    cut = text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+    return cut.rstrip("-_") if cut != text else text
 
 
 def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...], fmt: str) -> str:
     """``2026-11-25_ana-silva_glutes.pdf``: date, client and topics, safe everywhere."""
     client = slugify(client_name, allow_unicode=True, max_length=MAX_SLUG, word_boundary=True)
-    name = f"{date.isoformat()}_{client or 'client'}_{'-'.join(topic_keys)}.{fmt}"
+    client, topics = _fit(client or "client"), _fit("-".join(topic_keys))
+    name = f"{date.isoformat()}_{client}_{topics}.{fmt}"
     name = sanitize_filename(unicodedata.normalize("NFC", name), platform="universal")
     # Belt and braces: whatever the slugger let through, the result must be one
     # plain file name that cannot climb out of the output folder.
@@ -46,19 +55,27 @@ def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...
     return name
 
 
-def choose_format(output: Path | None, fmt: str | None) -> str:
+def choose_format(output_text: str | None, fmt: str | None) -> str:
     """--format if given, else the -o file's suffix (.pdf or .html), else pdf."""
     if fmt:
         return fmt
-    suffix = output.suffix.lower().lstrip(".") if output else ""
+    suffix = Path(output_text).suffix.lower().lstrip(".") if output_text else ""
     return suffix if suffix in FORMATS else "pdf"
 
 
-def resolve_output(output: Path | None, default_name: str, fmt: str) -> Path:
+def resolve_output(output_text: str | None, default_name: str, fmt: str) -> Path:
     """The file to write: ``-o`` as a file (with a .pdf/.html suffix) or a folder."""
-    if output is None:
+    if output_text is None:
         return DEFAULT_OUTPUT_DIR / default_name
+    if not output_text.strip():
+        raise TakehomeError("-o: is empty; give a file name ending in .pdf or .html, or a folder")
+    output = Path(output_text)
     suffix = output.suffix.lower().lstrip(".")
+    if suffix and suffix not in FORMATS and not output.is_dir():
+        raise TakehomeError(
+            f"-o {output}: a handout is a .pdf or .html file; use a name ending in "
+            f".pdf or .html, or a folder name without a dot"
+        )
     if suffix in FORMATS and not output.is_dir():
         if suffix != fmt:
             raise TakehomeError(
@@ -72,11 +89,25 @@ def resolve_output(output: Path | None, default_name: str, fmt: str) -> Path:
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before rendering, if the file exists and --force was not given."""
     if path.exists() and not force:
-        raise TakehomeError(
-            f"{path}: already exists; use --force to overwrite it, or -o to write elsewhere"
-        )
+        raise TakehomeError(_exists_message(path))
     if path.exists() and path.is_dir():
         raise TakehomeError(f"{path}: is a folder; give a file name ending in .pdf or .html")
+
+
+def _exists_message(path: Path) -> str:
+    # -o first: the file may be another client's handout with the same name.
+    return f"{path}: already exists; use -o to write elsewhere, or --force to replace it"
+
+
+def _make_private_dirs(folder: Path) -> None:
+    # Every folder created here is private (0700), not only the last one.
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)
 
 
 def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
@@ -89,7 +120,7 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
     check_writable(path, force)
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private_dirs(folder)
     except OSError as exc:
         raise TakehomeError(
             f"{folder}: cannot create the folder ({exc.strerror}); choose another with -o"
@@ -111,6 +142,13 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
             os.replace(tmp, path)
         else:
             _link_no_clobber(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise TakehomeError(
+            f"{path}: could not be written ({exc.strerror or exc}); nothing was saved; "
+            "free some disk space or choose another folder with -o"
+        ) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -126,9 +164,7 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise TakehomeError(
-            f"{path}: already exists; use --force to overwrite it, or -o to write elsewhere"
-        ) from None
+        raise TakehomeError(_exists_message(path)) from None
     except OSError:
         check_writable(path, force=False)
         os.replace(tmp, path)

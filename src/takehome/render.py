@@ -9,6 +9,7 @@ fonts, after resolving symlinks) and stops the render for anything else.
 from __future__ import annotations
 
 import logging
+import mimetypes
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -46,10 +47,16 @@ def _template_location(exc: BaseException, folders: list[Path]) -> str | None:
 
 
 def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class SandboxedURLFetcher(URLFetcher):
-        """Serve data: URLs and files under the allowed folders; refuse the rest."""
+        """Serve data: URLs and files under the allowed folders; refuse the rest.
+
+        Files are opened here, not by urllib, so that a "file://host/..." URL can
+        never turn into a network look-up. Every refusal is also recorded,
+        because WeasyPrint swallows errors raised while drawing an SVG image:
+        the renderer checks ``refused`` after the PDF is made.
+        """
 
         def __init__(self):
             super().__init__(
@@ -57,22 +64,37 @@ def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
                 allow_redirects=False,
                 fail_on_errors=True,
             )
+            self.refused: list[str] = []
+
+        def _refuse(self, message: str):
+            self.refused.append(message)
+            raise FatalURLFetchingError(message)
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(url2pathname(urlsplit(url).path)).resolve()
-                if path.is_file() and any(path.is_relative_to(r) for r in allowed_roots):
-                    return super().fetch(url, headers)
-                raise FatalURLFetchingError(
+            if scheme != "file":
+                self._refuse(
+                    f"refused to fetch {url}: handouts never use the network; "
+                    f"use a file in the templates folder instead"
+                )
+            parts = urlsplit(url)
+            path = Path(url2pathname(parts.path)).resolve()
+            if parts.netloc not in ("", "localhost") or not any(
+                path.is_relative_to(root) for root in allowed_roots
+            ):
+                self._refuse(
                     f"refused to read {url}: only files in the template and font folders "
                     f"may be used; move the file there or remove the reference"
                 )
-            raise FatalURLFetchingError(
-                f"refused to fetch {url}: handouts never use the network; "
-                f"use a file in the templates folder instead"
+            if not path.is_file():
+                self._refuse(f"{path}: file not found; add it or remove the reference to it")
+            mime_type, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url,
+                body=path.read_bytes(),
+                headers={"Content-Type": mime_type or "application/octet-stream"},
             )
 
     return SandboxedURLFetcher()
@@ -106,21 +128,28 @@ class Renderer:
         self._font_config = None
         self._fetcher = None
 
-    def _stylesheet_url(self) -> str:
+    def _stylesheet(self) -> Path:
         for folder in self.template_dirs:
             if (folder / STYLESHEET).is_file():
-                return (folder / STYLESHEET).as_uri()
+                return folder / STYLESHEET
         raise TakehomeError(f"{STYLESHEET}: not found in {self.template_dirs}; reinstall takehome")
 
-    def html(self, handout: Handout) -> str:
-        """Render the handout's HTML; template errors name the template file and line."""
+    def html(self, handout: Handout, standalone: bool = False) -> str:
+        """Render the handout's HTML; template errors name the template file and line.
+
+        ``standalone`` HTML (for ``--format html``) carries its stylesheet inline
+        and links no local files, so it can be opened or sent anywhere.
+        """
+        stylesheet = self._stylesheet()
         context = {
+            "standalone": standalone,
+            "stylesheet_text": stylesheet.read_text(encoding="utf-8") if standalone else "",
             "handout": handout,
             "client": handout.client,
             "practice": handout.practice,
             "date_text": f"{handout.date:%B} {handout.date.day}, {handout.date.year}",
             "page_size": PAPER_SIZES[handout.paper],
-            "stylesheet_url": self._stylesheet_url(),
+            "stylesheet_url": stylesheet.as_uri(),
             "font_faces": [
                 {
                     "family": face.family,
@@ -160,6 +189,7 @@ class Renderer:
         collector = _WarningCollector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
+        self._fetcher.refused.clear()
         try:
             document = weasyprint.HTML(
                 string=html,
@@ -173,6 +203,8 @@ class Renderer:
             raise TakehomeError(f"rendering stopped: {cause}") from None
         finally:
             logger.removeHandler(collector)
+        if self._fetcher.refused:
+            raise TakehomeError(f"rendering stopped: {self._fetcher.refused[0]}")
         return Rendered(data=data, warnings=_explain(collector.messages))
 
 
