@@ -15,7 +15,6 @@ import os
 import resource
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,6 +205,9 @@ def run_batch(
         except KeyboardInterrupt:
             raise BatchInterrupted(outcomes) from None
         return outcomes
+
+    # Imported here: multiprocessing costs start-up time that `takehome --help` needn't pay.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
     pending = {pool.submit(render_job, job, force) for job in jobs}
