@@ -16,13 +16,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 DATE = dt.date(2026, 11, 25)
 
@@ -85,15 +86,6 @@ def run_mode(mode: str, count: int) -> dict:
     return {"seconds": seconds, "rss_mb": sorted(round(kb / 1024) for kb in rss.values())}
 
 
-def _cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100)
@@ -118,7 +110,7 @@ def main() -> None:
         results[mode] = min(runs, key=lambda r: r["seconds"])
 
     rate = {mode: args.clients / r["seconds"] for mode, r in results.items()}
-    print(f"machine: {_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     print(f"{args.clients} clients, best of {args.repeat} runs, each mode in a fresh process\n")
     print("| mode | seconds | handouts/s | vs --jobs 1 | peak RSS per process |")
     print("| --- | ---: | ---: | ---: | --- |")

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 from takehome.clients import Client
 from takehome.handout import build_handout
@@ -55,15 +55,6 @@ def _process(args: list[str], cwd: str):
     return lambda: subprocess.run([str(SCRIPT), *args], cwd=cwd, check=True, capture_output=True)
 
 
-def _cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -92,10 +83,7 @@ def main() -> None:
         ("PDF, warm (Jinja + WeasyPrint)", _median_seconds(lambda: renderer.pdf(handout), repeat))
     )
 
-    print(
-        f"machine: {_cpu_name()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.platform(terse=True)}"
-    )
+    print(describe())
     print(f"median of {repeat} runs\n")
     print("| what | median |")
     print("| --- | ---: |")

@@ -33,6 +33,21 @@ from .output import (
 )
 from .paths import builtin_handouts_dir
 
+date_option = click.option(
+    "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
+)
+
+
+def paper_option(help_text: str):
+    """The --paper option, shared by make and batch."""
+    return click.option(
+        "--paper",
+        type=click.Choice(sorted(PAPER_SIZES)),
+        default="letter",
+        show_default=True,
+        help=help_text,
+    )
+
 
 class _Group(click.Group):
     """Turns a TakehomeError anywhere below into one line and exit status 1."""
@@ -96,16 +111,8 @@ def list_topics(library: TopicLibrary):
     help="Add the notes for this condition (repeat for more; see `takehome list`).",
 )
 @click.option("--next-visit", help='When the next visit is, e.g. "Tuesday, Dec 9 at 3 pm".')
-@click.option(
-    "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handout [today]."
-)
-@click.option(
-    "--paper",
-    type=click.Choice(sorted(PAPER_SIZES)),
-    default="letter",
-    show_default=True,
-    help="Paper size.",
-)
+@date_option
+@paper_option("Paper size.")
 @click.option(
     "--format",
     "fmt",
@@ -191,16 +198,8 @@ def make(
     metavar="TOPIC",
     help="Topic for rows with no Topics/Service cell (repeat for more).",
 )
-@click.option(
-    "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
-)
-@click.option(
-    "--paper",
-    type=click.Choice(sorted(PAPER_SIZES)),
-    default="letter",
-    show_default=True,
-    help="Paper size for rows with no Paper cell.",
-)
+@date_option
+@paper_option("Paper size for rows with no Paper cell.")
 @click.option("--encoding", help="The CSV file's encoding, if not UTF-8 (e.g. cp1252).")
 @click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
