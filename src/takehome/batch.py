@@ -23,6 +23,7 @@ from .content import TopicLibrary
 from .errors import TakehomeError
 from .handout import Handout, build_handout
 from .output import default_filename, write_atomic
+from .practice import DEFAULT_PRACTICE, Practice
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 
@@ -89,6 +90,7 @@ def plan_batch(
     date: dt.date,
     default_topics: tuple[str, ...] = (),
     paper: str = "letter",
+    practice: Practice = DEFAULT_PRACTICE,
     force: bool = False,
 ) -> Plan:
     """Validate every row and choose its file; touch nothing on disk."""
@@ -115,6 +117,7 @@ def plan_batch(
                 row.client,
                 library=library,
                 date=date,
+                practice=practice,
                 paper=row.paper or paper,
                 fields={
                     "conditions": f"row {row.row}: Conditions",
@@ -146,7 +149,7 @@ def remove_stale_temp_files(jobs: Iterable[Job]) -> None:
 
 # --- Rendering ----------------------------------------------------------------------
 
-_renderer = None  # one per process, built on first use
+_renderers: dict[tuple[Path, ...], object] = {}  # one per process, built on first use
 
 
 def _init_worker() -> None:
@@ -155,15 +158,15 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def render_job(job: Job, force: bool) -> Outcome:
+def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> Outcome:
     """Render one handout and write it; runs in a worker or in this process."""
-    global _renderer
-    if _renderer is None:
+    renderer = _renderers.get(template_dirs)
+    if renderer is None:
         from .render import Renderer
 
-        _renderer = Renderer()
+        renderer = _renderers[template_dirs] = Renderer(list(template_dirs))
     try:
-        rendered = _renderer.pdf(job.handout)
+        rendered = renderer.pdf(job.handout)
         write_atomic(job.path, rendered.data, force=force)
         status, message, warnings = WRITTEN, None, rendered.warnings
     except TakehomeError as exc:
@@ -186,6 +189,7 @@ def run_batch(
     *,
     force: bool = False,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    template_dirs: tuple[Path, ...] = (),
 ) -> list[Outcome]:
     """Render every job, ``workers`` at a time; report each outcome as it lands.
 
@@ -201,7 +205,7 @@ def run_batch(
     if workers <= 1 or len(jobs) <= 1:
         try:
             for job in jobs:
-                land(render_job(job, force))
+                land(render_job(job, force, template_dirs))
         except KeyboardInterrupt:
             raise BatchInterrupted(outcomes) from None
         return outcomes
@@ -210,7 +214,7 @@ def run_batch(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
-    pending = {pool.submit(render_job, job, force) for job in jobs}
+    pending = {pool.submit(render_job, job, force, template_dirs) for job in jobs}
     try:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)

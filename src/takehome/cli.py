@@ -19,11 +19,9 @@ from .batch import (
     run_batch,
 )
 from .clients import Client, read_clients_csv
-from .content import TopicLibrary
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
 from .output import (
-    DEFAULT_OUTPUT_DIR,
     FORMATS,
     check_writable,
     choose_format,
@@ -31,7 +29,8 @@ from .output import (
     resolve_output,
     write_atomic,
 )
-from .paths import builtin_handouts_dir
+from .practice import ENV_VAR, user_config_path
+from .workspace import Workspace
 
 date_option = click.option(
     "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
@@ -43,9 +42,7 @@ def paper_option(help_text: str):
     return click.option(
         "--paper",
         type=click.Choice(sorted(PAPER_SIZES)),
-        default="letter",
-        show_default=True,
-        help=help_text,
+        help=f"{help_text} [from the profile, else letter]",
     )
 
 
@@ -62,13 +59,19 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="takehome")
 @click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Practice profile to use [${ENV_VAR}, ./takehome.toml, then {user_config_path()}].",
+)
+@click.option(
     "--handouts",
     "handouts_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also read topic files from this folder; they override built-in topics of the same name.",
 )
 @click.pass_context
-def cli(ctx, handouts_dir):
+def cli(ctx, config_path, handouts_dir):
     """Make take-home handouts for massage clients, to print or to email as PDFs.
 
     \b
@@ -76,16 +79,17 @@ def cli(ctx, handouts_dir):
       takehome list
       takehome make glutes --client "Ana Silva"
     """
-    folders = [builtin_handouts_dir()] + ([handouts_dir] if handouts_dir else [])
-    ctx.obj = TopicLibrary(folders)
+    ctx.obj = Workspace(config_path, handouts_dir)
 
 
 @cli.command("list")
 @click.pass_obj
-def list_topics(library: TopicLibrary):
-    """List the handout topics, their titles and condition keys."""
+def list_topics(workspace: Workspace):
+    """List the handout topics, their titles, condition keys and where they come from."""
+    library = workspace.library
+    builtin = library.folders[0]
     failed = False
-    for key in library.files():
+    for key, path in library.files().items():
         try:
             loaded = library.load(key)
         except TakehomeError as exc:
@@ -95,6 +99,8 @@ def list_topics(library: TopicLibrary):
         click.echo(f"{key:<16} {loaded.topic.title}")
         conditions = ", ".join(loaded.topic.conditions) or "(none)"
         click.echo(f"{'':<16} conditions: {conditions}")
+        if path.parent != builtin:
+            click.echo(f"{'':<16} from: {path}")
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -123,12 +129,12 @@ def list_topics(library: TopicLibrary):
     "-o",
     "--output",
     type=click.Path(),
-    help="File (ending .pdf/.html) or folder to write to [./handouts-out/].",
+    help="File (ending .pdf/.html) or folder to write to [the profile's folder].",
 )
 @click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
 @click.pass_obj
 def make(
-    library: TopicLibrary,
+    workspace: Workspace,
     topics,
     client_name,
     note,
@@ -150,18 +156,22 @@ def make(
       takehome make glutes --client "Ana Silva" --condition sciatica \\
           --note "Try the figure-4 stretch after work." --next-visit "Dec 9, 3 pm"
     """
+    profile = workspace.profile
     client = Client.create(client_name, conditions, note=note, next_visit=next_visit)
     handout = build_handout(
-        topics, client, library=library, date=parse_date(date_text), paper=paper
+        topics,
+        client,
+        library=workspace.library,
+        practice=profile.practice,
+        date=parse_date(date_text),
+        paper=paper or profile.config.output.paper,
     )
     fmt = choose_format(output, fmt)
     name = default_filename(handout.date, client.name, handout.topic_keys, fmt)
-    path = resolve_output(output, name, fmt)
+    path = resolve_output(output, name, fmt, profile.output_dir)
     check_writable(path, force)
 
-    from .render import Renderer  # WeasyPrint loads only when a handout is made
-
-    renderer = Renderer()
+    renderer = workspace.renderer()
     if fmt == "html":
         data, warnings = renderer.html(handout, standalone=True).encode("utf-8"), []
     else:
@@ -179,9 +189,7 @@ def make(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT_DIR,
-    show_default=True,
-    help="Folder to write the handouts to.",
+    help="Folder to write the handouts to [the profile's folder, else handouts-out].",
 )
 @click.option(
     "--jobs",
@@ -205,7 +213,16 @@ def make(
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
 @click.pass_obj
 def batch(
-    library, csv_file, out_dir, jobs, default_topics, date_text, paper, encoding, force, dry_run
+    workspace: Workspace,
+    csv_file,
+    out_dir,
+    jobs,
+    default_topics,
+    date_text,
+    paper,
+    encoding,
+    force,
+    dry_run,
 ):
     """Make one handout per client row of CLIENTS.csv (a booking-software export).
 
@@ -219,16 +236,19 @@ def batch(
       Topics | Topic | Handouts | Service   Conditions   Notes
       Next Visit | Next Appointment          Paper        Email
     """
+    profile = workspace.profile
+    out_dir = out_dir or profile.output_dir
     table = read_clients_csv(csv_file, encoding)
     for warning in table.warnings:
         click.echo(f"Warning: {warning}", err=True)
     plan = plan_batch(
         table,
-        library,
+        workspace.library,
         out_dir,
         date=parse_date(date_text),
         default_topics=default_topics,
-        paper=paper,
+        paper=paper or profile.config.output.paper,
+        practice=profile.practice,
         force=force,
     )
     for outcome in plan.settled:
@@ -263,9 +283,21 @@ def batch(
                     report(outcome)
                     bar.update(1, outcome.initials)
 
-                outcomes += run_batch(plan.jobs, jobs, force=force, on_outcome=advance)
+                outcomes += run_batch(
+                    plan.jobs,
+                    jobs,
+                    force=force,
+                    on_outcome=advance,
+                    template_dirs=workspace.template_dirs,
+                )
         else:
-            outcomes += run_batch(plan.jobs, jobs, force=force, on_outcome=report)
+            outcomes += run_batch(
+                plan.jobs,
+                jobs,
+                force=force,
+                on_outcome=report,
+                template_dirs=workspace.template_dirs,
+            )
     except BatchInterrupted as stop:
         _summary(outcomes + stop.outcomes, prefix="Interrupted: ")
         click.echo("Run the same command again to finish the rest.", err=True)

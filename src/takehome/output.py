@@ -63,10 +63,12 @@ def choose_format(output_text: str | None, fmt: str | None) -> str:
     return suffix if suffix in FORMATS else "pdf"
 
 
-def resolve_output(output_text: str | None, default_name: str, fmt: str) -> Path:
+def resolve_output(
+    output_text: str | None, default_name: str, fmt: str, default_dir: Path = DEFAULT_OUTPUT_DIR
+) -> Path:
     """The file to write: ``-o`` as a file (with a .pdf/.html suffix) or a folder."""
     if output_text is None:
-        return DEFAULT_OUTPUT_DIR / default_name
+        return default_dir / default_name
     if not output_text.strip():
         raise TakehomeError("-o: is empty; give a file name ending in .pdf or .html, or a folder")
     output = Path(output_text)

@@ -1,28 +1,299 @@
-"""The practice whose name and contact details appear on every handout.
+"""The practice profile: who the handouts come from, how they look, where files go.
 
-Until a practice profile exists, a neutral block is used so that ``make`` works
-with no configuration at all.
+One TOML file (``takehome.toml``), found in this order: ``--config PATH``,
+``$TAKEHOME_CONFIG``, ``./takehome.toml``, then the user's config folder
+(platformdirs: ``~/.config/takehome/takehome.toml`` on Linux). Without one, a
+neutral default practice is used, so ``make`` works with no configuration.
+Relative paths in the file (logo, folders) are relative to the file itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from .errors import TakehomeError
+
+CONFIG_NAME = "takehome.toml"
+ENV_VAR = "TAKEHOME_CONFIG"
+DEFAULT_BRAND_COLOR = "#2f5d62"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class PracticeSection(_Section):
+    """[practice]: printed on every handout."""
+
+    name: Text = "Your massage therapist"
+    therapist: Text | None = None
+    credentials: Text | None = None  # e.g. "LMT"
+    phone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    address: Text | None = None
+    booking_link: Text | None = None
+    logo: Path | None = None
+    brand_color: str = DEFAULT_BRAND_COLOR
+
+    @field_validator("booking_link")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            TypeAdapter(AnyHttpUrl).validate_python(value)  # kept as typed, not normalised
+        return value
+
+    @field_validator("brand_color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value):
+            raise ValueError("must be a hex colour like #2f5d62")
+        return value.lower()
+
+
+class OutputSection(_Section):
+    """[output]: defaults for make and batch."""
+
+    paper: Literal["letter", "a4"] = "letter"
+    folder: Path = Path("handouts-out")
+
+
+class LibrarySection(_Section):
+    """[library]: the therapist's own templates and topics, overriding built-ins."""
+
+    templates: Path | None = None
+    handouts: Path | None = None
+
+
+class EmailSection(_Section):
+    """[email]: SMTP settings for `takehome send` (the password is never stored)."""
+
+    host: Text | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "starttls"
+    username: Text | None = None
+    from_address: Text | None = None
+    rate_limit: int | None = Field(default=None, ge=1)  # messages per minute
+    timeout: float = Field(default=30, gt=0)
+    require_consent: bool = False
+    ca_file: Path | None = None
+
+
+class ConfigFile(BaseModel):
+    """The whole takehome.toml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    practice: PracticeSection = PracticeSection()
+    output: OutputSection = OutputSection()
+    library: LibrarySection = LibrarySection()
+    email: EmailSection = EmailSection()
+
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass(frozen=True)
 class Practice:
-    """Practice details printed in the header and footer."""
+    """Practice details as the templates use them (paths resolved, logo loaded)."""
 
     name: str = "Your massage therapist"
     therapist: str | None = None
+    credentials: str | None = None
     phone: str | None = None
     email: str | None = None
     website: str | None = None
+    address: str | None = None
+    booking_link: str | None = None
+    brand_color: str = DEFAULT_BRAND_COLOR
+    logo_data_url: str | None = field(default=None, repr=False)
+
+    @property
+    def signature(self) -> str | None:
+        """'Sam Lee, LMT', or None without a therapist name."""
+        if not self.therapist:
+            return None
+        return f"{self.therapist}, {self.credentials}" if self.credentials else self.therapist
 
     def contact_line(self) -> str:
         """The footer's contact line, or a neutral prompt when nothing is set."""
         parts = [p for p in (self.phone, self.email, self.website) if p]
         return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
 
+    def booking_qr_svg(self) -> str | None:
+        """The booking link as a QR code, an SVG data URL (sharp at any size)."""
+        if not self.booking_link:
+            return None
+        import segno  # only when there is a link to encode
+
+        qr = segno.make(self.booking_link, error="m")
+        return qr.svg_data_uri(scale=4, border=2, dark="#000000")
+
 
 DEFAULT_PRACTICE = Practice()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The effective configuration: where it came from and what it says."""
+
+    path: Path | None
+    config: ConfigFile
+    practice: Practice
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self._resolve(self.config.library.templates)
+
+    @property
+    def handouts_dir(self) -> Path | None:
+        return self._resolve(self.config.library.handouts)
+
+    @property
+    def output_dir(self) -> Path:
+        folder = self.config.output.folder
+        return self._resolve(folder) if self.path and not folder.is_absolute() else folder
+
+    def _resolve(self, path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        path = path.expanduser()
+        return path if path.is_absolute() or self.path is None else self.path.parent / path
+
+
+def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The config file in use, by the documented order; None when there is none."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise TakehomeError(f"--config {explicit}: no such file; check the path")
+        return explicit
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        path = Path(from_env)
+        if not path.is_file():
+            raise TakehomeError(f"${ENV_VAR}={from_env}: no such file; fix or unset it")
+        return path
+    local = (cwd or Path.cwd()) / CONFIG_NAME
+    if local.is_file():
+        return local
+    user = user_config_path()
+    return user if user.is_file() else None
+
+
+def user_config_path() -> Path:
+    """Where `takehome init` writes by default: the user's config folder."""
+    import platformdirs
+
+    return platformdirs.user_config_path("takehome") / CONFIG_NAME
+
+
+def _config_error(path: Path, error: ValidationError) -> str:
+    err = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in err["loc"])
+    if err["type"] == "extra_forbidden":
+        section = err["loc"][0] if len(err["loc"]) > 1 else None
+        model = ConfigFile.model_fields[section].annotation if section else ConfigFile
+        known = (
+            list(model.model_fields) if section in ConfigFile.model_fields or not section else []
+        )
+        guess = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
+        hint = f"did you mean {guess[0]}?" if guess else f"known keys: {', '.join(known)}"
+        return f"{path}: unknown key {where}; {hint}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{path}: {where}: {message[0].lower()}{message[1:]}; fix the value"
+
+
+def _load_logo(config_path: Path, logo: Path) -> str:
+    path = logo.expanduser()
+    if not path.is_absolute():
+        path = config_path.parent / path
+    try:
+        data = path.resolve().read_bytes()
+    except OSError as exc:
+        raise TakehomeError(
+            f"{config_path}: practice.logo: cannot read {path} ({exc.strerror}); "
+            "check the path (relative paths start at the config file's folder)"
+        ) from None
+    mime = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
+    if mime is None:
+        head = data[:512].lstrip().lower()
+        if path.suffix.lower() == ".svg" and (
+            head.startswith(b"<?xml") or head.startswith(b"<svg")
+        ):
+            mime = "image/svg+xml"
+        else:
+            raise TakehomeError(
+                f"{config_path}: practice.logo: {path.name} is not a PNG, JPEG or SVG image; "
+                "save the logo in one of those formats"
+            )
+    # Embedded as a data: URL, so rendering needs no access to the logo's folder
+    # (and an SVG logo's own links are refused by the renderer's URL fetcher).
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def load_config(path: Path) -> ConfigFile:
+    """Read and validate one config file; one-line errors naming file and key."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise TakehomeError(f"{path}: cannot read the file ({exc.strerror}); check it") from None
+    except UnicodeDecodeError:
+        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TakehomeError(f"{path}: not valid TOML: {exc}; fix the syntax there") from None
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise TakehomeError(_config_error(path, exc)) from None
+
+
+def load_profile(explicit: Path | None = None) -> Profile:
+    """Find, read and check the practice profile (the neutral default if none)."""
+    path = find_config(explicit)
+    if path is None:
+        return Profile(path=None, config=ConfigFile(), practice=DEFAULT_PRACTICE)
+    config = load_config(path)
+    section = config.practice
+    practice = Practice(
+        name=section.name,
+        therapist=section.therapist,
+        credentials=section.credentials,
+        phone=section.phone,
+        email=section.email,
+        website=section.website,
+        address=section.address,
+        booking_link=section.booking_link,
+        brand_color=section.brand_color,
+        logo_data_url=_load_logo(path, section.logo) if section.logo else None,
+    )
+    profile = Profile(path=path, config=config, practice=practice)
+    for what, folder in (
+        ("library.templates", profile.templates_dir),
+        ("library.handouts", profile.handouts_dir),
+    ):
+        if folder is not None and not folder.is_dir():
+            raise TakehomeError(
+                f"{path}: {what}: {folder} is not a folder; create it or fix the path"
+            )
+    return profile
