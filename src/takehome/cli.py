@@ -18,7 +18,9 @@ from .batch import (
     remove_stale_temp_files,
     run_batch,
 )
+from .check import MAX_GRADE, check_everything
 from .clients import Client, read_clients_csv
+from .content import new_topic_text
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
 from .output import (
@@ -29,7 +31,7 @@ from .output import (
     resolve_output,
     write_atomic,
 )
-from .practice import ENV_VAR, user_config_path
+from .practice import ENV_VAR, PROFILE_FIELDS, copy_library, user_config_path, write_config
 from .workspace import Workspace
 
 date_option = click.option(
@@ -317,6 +319,112 @@ def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=
         f"{counts[FAILED]} failed{where}"
     )
     if counts[FAILED]:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("config")
+@click.pass_obj
+def show_config(workspace: Workspace):
+    """Show which practice profile is in use and its effective values."""
+    profile = workspace.profile
+    where = profile.path or "none: the neutral default (create one with `takehome init`)"
+    click.echo(f"Profile: {where}")
+    config = profile.config
+    for section in ("practice", "output", "library", "email"):
+        click.echo(f"[{section}]")
+        values = getattr(config, section).model_dump()
+        for key, value in values.items():
+            if section == "library" and value is not None:
+                value = getattr(profile, f"{key}_dir")
+            shown = "(not set)" if value is None else value
+            click.echo(f"  {key} = {shown}")
+    click.echo("  password: never stored here; from $TAKEHOME_SMTP_PASSWORD or a prompt")
+
+
+def _profile_options(command):
+    # One --flag per profile field, so `init` can run without questions.
+    for key in reversed(list(PROFILE_FIELDS)):
+        flag = "--output-folder" if key == "folder" else "--" + key.replace("_", "-")
+        command = click.option(flag, key, help=PROFILE_FIELDS[key][1] + ".")(command)
+    return command
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_profile_options
+@click.option(
+    "--customize",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Also copy the built-in templates and handouts into DIR to edit, and use them.",
+)
+@click.option("--no-input", is_flag=True, help="Ask nothing; use only the flags given.")
+def init(path, customize, no_input, **values):
+    """Create a practice profile (takehome.toml) by answering a few questions.
+
+    PATH defaults to your user config folder, where takehome finds it from any
+    folder. An existing profile is never overwritten.
+    """
+    path = path or user_config_path()
+    if path.exists():
+        raise TakehomeError(f"{path}: already exists; edit it, or remove it first to start again")
+    if not no_input and sys.stdin.isatty():
+        for key in (
+            "name",
+            "therapist",
+            "credentials",
+            "phone",
+            "email",
+            "website",
+            "booking_link",
+        ):
+            if values[key] is None:
+                values[key] = (
+                    click.prompt(PROFILE_FIELDS[key][1], default="", show_default=False).strip()
+                    or None
+                )
+    library = copy_library(customize) if customize else None
+    write_config(path, values, library)
+    click.echo(f"Wrote {path}")
+    if customize:
+        click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
+    click.echo("Check it with: takehome check")
+
+
+@cli.command()
+@click.argument("topic")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to [the profile's handouts folder, else the current folder].",
+)
+@click.pass_obj
+def new(workspace: Workspace, topic, folder):
+    """Start a new TOPIC file with every field present and explained."""
+    folder = folder or workspace.profile.handouts_dir or Path(".")
+    text = new_topic_text(topic)
+    path = write_atomic(folder / f"{topic}.toml", text.encode("utf-8"))
+    click.echo(f"Wrote {path}")
+    click.echo("Fill it in, then run: takehome check")
+
+
+@cli.command()
+@click.pass_obj
+def check(workspace: Workspace):
+    """Check the profile, every topic and every template, and report all problems."""
+    report = check_everything(workspace)
+    click.echo(f"Profile: {report.profile}")
+    for key, grade in report.grades.items():
+        flag = "  (above 8: use shorter sentences and words)" if grade > MAX_GRADE else ""
+        click.echo(f"{key:<16} reading grade {grade:.1f}{flag}")
+    for problem in report.problems:
+        click.echo(f"Error: {problem}", err=True)
+    click.echo(
+        f"Checked {report.topics} topic file(s) and {report.templates} template(s): "
+        f"{len(report.problems)} problem(s)"
+    )
+    if report.problems:
         raise click.exceptions.Exit(1)
 
 

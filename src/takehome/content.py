@@ -129,33 +129,50 @@ def _format_location(loc: tuple) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _first_error(path: Path, error: ValidationError) -> str:
+def _problems(path: Path, error: ValidationError) -> list[str]:
+    """One message per problem, each naming the file and the field."""
     errors = error.errors(include_url=False)
     # A misspelt field shows up twice: as an unknown field and as a missing one.
-    # The unknown one is what the user typed, so report it first, with the fix.
+    # The unknown one is what the user typed: report it, with the likely fix, and
+    # drop the matching "missing".
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    err = errors[0]
-    where = _format_location(err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        missing = [
-            str(e["loc"][-1])
-            for e in errors
-            if e["type"] == "missing" and e["loc"][:-1] == err["loc"][:-1]
-        ]
-        guess = difflib.get_close_matches(str(err["loc"][-1]), missing, n=1)
-        hint = f"did you mean {guess[0]}?" if guess else "check its spelling"
-        what = f"is not a known field; {hint} (see the content schema in the README)"
-    elif kind == "missing":
-        what = "is missing; add it (see the content schema in the README)"
-    elif kind == "value_error" and not err["loc"]:
-        # A check across fields: its message says where.
-        return f"{path}: {err['msg'].removeprefix('Value error, ')}; fix the file"
-    else:
-        what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
-    more = len(errors) - 1 - (1 if kind == "extra_forbidden" and guess else 0)
-    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
-    return f"{path}: {where} {what}{tail}"
+    messages: list[str] = []
+    explained: set[tuple] = set()
+    for err in errors:
+        loc, kind = err["loc"], err["type"]
+        if loc in explained:
+            continue
+        where = _format_location(loc)
+        if kind == "extra_forbidden":
+            missing = [
+                e["loc"] for e in errors if e["type"] == "missing" and e["loc"][:-1] == loc[:-1]
+            ]
+            names = {str(m[-1]): m for m in missing}
+            guess = difflib.get_close_matches(str(loc[-1]), list(names), n=1)
+            if guess:
+                explained.add(names[guess[0]])
+            hint = f"did you mean {guess[0]}?" if guess else "check its spelling"
+            what = f"is not a known field; {hint} (see the content schema in the README)"
+        elif kind == "missing":
+            what = "is missing; add it (see the content schema in the README)"
+        elif kind == "value_error" and not loc:
+            # A check across fields: its message says where.
+            messages.append(f"{path}: {err['msg'].removeprefix('Value error, ')}; fix the file")
+            continue
+        else:
+            what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
+        messages.append(f"{path}: {where} {what}")
+    return messages
+
+
+class TopicFileError(TakehomeError):
+    """A topic file with one or more problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]):
+        more = len(problems) - 1
+        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        super().__init__(problems[0] + tail)
+        self.problems = problems
 
 
 def load_topic(path: Path) -> LoadedTopic:
@@ -180,7 +197,7 @@ def load_topic(path: Path) -> LoadedTopic:
     try:
         topic = Topic.model_validate(data)
     except ValidationError as exc:
-        raise TakehomeError(_first_error(path, exc)) from exc
+        raise TopicFileError(_problems(path, exc)) from exc
     return LoadedTopic(key=key, path=path, topic=topic)
 
 
@@ -289,3 +306,82 @@ def reading_grade(text: str) -> float:
         for sentence in sentences
     )
     return readability.getmeasures(tokenized, lang="en")["readability grades"]["Kincaid"]
+
+
+NEW_TOPIC = '''\
+# A takehome topic. Every field is required unless it says "optional".
+# Write for your clients: "you", short sentences, "may help" (never "cures").
+# `takehome check` validates this file and prints its reading grade (aim for 8 or below).
+
+# The handout's title.
+title = "__TITLE__"
+
+# One paragraph: what these muscles do and why they matter.
+intro = """Replace this with a short paragraph about these muscles."""
+
+# A short bulleted list: what the massage may help with.
+benefits = [
+    "May ease tight muscles",
+    "May help you relax",
+]
+
+# A checklist: what to wear, draping, what to tell your therapist beforehand.
+preparation = [
+    "Wear loose, comfortable clothes.",
+    "Tell your therapist about any pain, injury or surgery.",
+]
+
+# What to expect during the session: one or more short paragraphs.
+during = [
+    """Replace this with what happens during the massage.""",
+]
+
+# A short disclaimer. (Keep it here, above the first [table] line below.)
+disclaimer = """This handout is general information, not medical advice. It does not \\
+replace care from your doctor."""
+
+# The aftercare timeline: one [[aftercare]] block per step.
+[[aftercare]]
+when = "First few hours"
+text = "Drink water as usual and take an easy walk."
+
+[[aftercare]]
+when = "Next 1 to 2 days"
+text = "Some soreness is normal. It should ease day by day."
+
+# Stretches (optional): one [[stretches]] block each.
+# not_for = ["condition-key"] hides a stretch from clients with that condition;
+# only_for = ["condition-key"] shows it only to them.
+[[stretches]]
+name = "Replace with the stretch's name"
+steps = [
+    "First step.",
+    "Second step.",
+]
+hold = "Hold for 20 to 30 seconds. Do not bounce."
+repeat = "Do 2 on each side, once or twice a day."
+stop_if = "Stop if you feel pain, numbness or tingling."
+
+# Condition notes (optional), shown only with --condition KEY.
+[conditions.example-condition]
+label = "Example condition"
+note = "Replace with advice for clients who have this condition."
+
+# Warning signs: when to call you, and when to see a doctor.
+[when_to_call]
+therapist = [
+    "Soreness that lasts longer than 2 to 3 days",
+]
+doctor = [
+    "Pain after a fall or injury",
+]
+'''
+
+
+def new_topic_text(key: str) -> str:
+    """The text of a new topic file with every field present and commented."""
+    if not re.match(KEY_PATTERN, key):
+        raise TakehomeError(
+            f"topic name '{key}': use lower-case words joined by hyphens, like deep-tissue"
+        )
+    return NEW_TOPIC.replace("__TITLE__", key.replace("-", " ").capitalize() + " Massage")

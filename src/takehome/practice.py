@@ -171,8 +171,9 @@ class Profile:
 
     @property
     def output_dir(self) -> Path:
-        folder = self.config.output.folder
-        return self._resolve(folder) if self.path and not folder.is_absolute() else folder
+        # Relative to where takehome runs, like -o: a profile in the user config
+        # folder must not send handouts into that folder.
+        return self.config.output.folder.expanduser()
 
     def _resolve(self, path: Path | None) -> Path | None:
         if path is None:
@@ -297,3 +298,107 @@ def load_profile(explicit: Path | None = None) -> Profile:
                 f"{path}: {what}: {folder} is not a folder; create it or fix the path"
             )
     return profile
+
+
+# --- Writing a new profile (`takehome init`) ---------------------------------------
+
+PROFILE_FIELDS = {
+    # key: (section, comment shown above it in the file)
+    "name": ("practice", "Practice name, in the header of every page"),
+    "therapist": ("practice", "Your name, signed under your notes"),
+    "credentials": ("practice", 'Your credentials, e.g. "LMT"'),
+    "phone": ("practice", "Phone number, in the footer"),
+    "email": ("practice", "Email address, in the footer"),
+    "website": ("practice", "Website, in the footer"),
+    "address": ("practice", "Postal address, in the footer"),
+    "booking_link": ("practice", "Online booking link, printed with a QR code"),
+    "logo": ("practice", "Logo: a PNG, JPEG or SVG file (relative to this file's folder)"),
+    "brand_color": ("practice", "Brand colour for headings and rules, e.g. #2f5d62"),
+    "paper": ("output", 'Paper size: "letter" or "a4"'),
+    "folder": ("output", "Folder handouts are written to (relative to where you run takehome)"),
+}
+
+
+def write_config(
+    path: Path, values: dict[str, str | None], library: dict[str, Path] | None = None
+) -> Path:
+    """Write a commented takehome.toml; refuse to replace one. Validates first."""
+    import tomlkit
+
+    if path.exists():
+        raise TakehomeError(f"{path}: already exists; edit it, or remove it first to start again")
+    sections: dict[str, dict] = {"practice": {}, "output": {}, "library": {}}
+    for key, value in values.items():
+        if value not in (None, ""):
+            sections[PROFILE_FIELDS[key][0]][key] = value
+    for key, folder in (library or {}).items():
+        sections["library"][key] = str(folder)
+    try:
+        ConfigFile.model_validate(sections)
+    except ValidationError as exc:
+        raise TakehomeError(_config_error(path, exc)) from None
+    if "logo" in sections["practice"]:
+        _load_logo(path, Path(sections["practice"]["logo"]))
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("takehome practice profile. Docs: the README's 'Practice profile'."))
+    doc.add(tomlkit.comment("Lines starting with # are notes; remove the # to use a setting."))
+    for section in ("practice", "output"):
+        table = tomlkit.table()
+        for key, (where, comment) in PROFILE_FIELDS.items():
+            if where != section:
+                continue
+            table.add(tomlkit.comment(comment))
+            if key in sections[section]:
+                table.add(key, sections[section][key])
+            else:
+                table.add(tomlkit.comment(f'{key} = ""'))
+        doc.add(tomlkit.nl())
+        doc.add(section, table)
+    library_table = tomlkit.table()
+    library_table.add(
+        tomlkit.comment("Your own templates and topics; they override the built-in ones")
+    )
+    for key in ("templates", "handouts"):
+        if key in sections["library"]:
+            library_table.add(key, sections["library"][key])
+        else:
+            library_table.add(tomlkit.comment(f'{key} = "my-{key}"'))
+    doc.add(tomlkit.nl())
+    doc.add("library", library_table)
+    email = tomlkit.table()
+    email.add(
+        tomlkit.comment("Email settings for `takehome send`. The password is never stored here:")
+    )
+    email.add(tomlkit.comment("it comes from the TAKEHOME_SMTP_PASSWORD variable or a prompt."))
+    for line in (
+        'host = "smtp.example.com"',
+        "port = 587",
+        'security = "starttls"',
+        'username = ""',
+        'from_address = ""',
+        "require_consent = true",
+    ):
+        email.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    doc.add("email", email)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from .output import write_atomic
+
+    return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+
+
+def copy_library(folder: Path) -> dict[str, Path]:
+    """Copy the built-in templates and handouts into ``folder`` for editing."""
+    import shutil
+
+    from .paths import builtin_handouts_dir, builtin_templates_dir
+
+    targets = {"templates": folder / "templates", "handouts": folder / "handouts"}
+    for target in targets.values():
+        if target.exists():
+            raise TakehomeError(f"{target}: already exists; choose an empty folder for --customize")
+    shutil.copytree(builtin_templates_dir(), targets["templates"])
+    shutil.copytree(builtin_handouts_dir(), targets["handouts"])
+    return {key: path.resolve() for key, path in targets.items()}

@@ -1,0 +1,98 @@
+"""`takehome check`: every problem in the profile, topics and templates, at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import jinja2
+
+from .clients import Client
+from .content import TopicFileError, load_topic, prose, reading_grade
+from .errors import TakehomeError
+from .handout import build_handout
+from .practice import DEFAULT_PRACTICE
+from .workspace import Workspace
+
+MAX_GRADE = 8.0
+SAMPLE_NOTE = "Walk every day this week.\nTry the stretches after work."
+
+
+@dataclass
+class Report:
+    """What check found: problems (errors), readability per topic, and what it looked at."""
+
+    problems: list[str] = field(default_factory=list)
+    grades: dict[str, float] = field(default_factory=dict)
+    profile: str = "none (the neutral default practice is used)"
+    topics: int = 0
+    templates: int = 0
+
+
+def check_everything(workspace: Workspace) -> Report:
+    """Validate the profile, every topic file and every template; render each topic."""
+    report = Report()
+    practice = DEFAULT_PRACTICE
+    try:
+        profile = workspace.profile
+        practice = profile.practice
+        if profile.path:
+            report.profile = str(profile.path)
+        library, template_dirs = workspace.library, workspace.template_dirs
+    except TakehomeError as exc:
+        report.problems.append(str(exc))
+        # Go on with the built-ins so the rest is still checked.
+        library, template_dirs = Workspace(None, workspace.extra_handouts).library, ()
+
+    valid = []
+    for folder in library.folders:
+        for path in sorted(folder.glob("*.toml")):
+            report.topics += 1
+            try:
+                loaded = load_topic(path)
+            except TopicFileError as exc:
+                report.problems += exc.problems
+                continue
+            except TakehomeError as exc:
+                report.problems.append(str(exc))
+                continue
+            if library.files().get(loaded.key) == path:
+                valid.append(loaded)
+                report.grades[loaded.key] = reading_grade(prose(loaded.topic))
+
+    from .render import Renderer
+
+    try:
+        renderer = Renderer(list(template_dirs))
+    except TakehomeError as exc:
+        report.problems.append(str(exc))
+        return report
+    for folder in renderer.template_dirs:
+        for path in sorted(folder.glob("*.j2")):
+            report.templates += 1
+            try:
+                renderer.env.get_template(path.relative_to(folder).as_posix())
+            except jinja2.TemplateError as exc:
+                line = getattr(exc, "lineno", None)
+                where = f"{path}:{line}" if line else str(path)
+                report.problems.append(f"{where}: {getattr(exc, 'message', exc)}; fix the template")
+
+    # Render every topic for a sample client with all its conditions, so that a
+    # template error that only shows with real data is found now, not by a client.
+    for loaded in valid:
+        client = Client.create(
+            "Sample Client",
+            list(loaded.topic.conditions),
+            note=SAMPLE_NOTE,
+            next_visit="Monday at 9 am",
+        )
+        try:
+            handout = build_handout(
+                [loaded.key], client, library=library, practice=practice, date=dt.date.today()
+            )
+            rendered = renderer.pdf(handout)
+        except TakehomeError as exc:
+            report.problems.append(f"{loaded.path}: rendering failed: {exc}")
+            continue
+        report.problems += [f"{loaded.path}: {warning}" for warning in rendered.warnings]
+    return report
