@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import jinja2
 
 from .clients import Client
-from .content import TopicFileError, load_topic, prose, reading_grade
+from .content import TopicFileError, TopicLibrary, load_topic, prose, reading_grade
 from .errors import TakehomeError
 from .handout import build_handout
-from .practice import DEFAULT_PRACTICE
+from .paths import builtin_handouts_dir
+from .practice import DEFAULT_PRACTICE, config_problems, find_config, lenient_library
 from .workspace import Workspace
 
 MAX_GRADE = 8.0
@@ -39,10 +40,16 @@ def check_everything(workspace: Workspace) -> Report:
         if profile.path:
             report.profile = str(profile.path)
         library, template_dirs = workspace.library, workspace.template_dirs
-    except TakehomeError as exc:
-        report.problems.append(str(exc))
-        # Go on with the built-ins so the rest is still checked.
-        library, template_dirs = Workspace(None, workspace.extra_handouts).library, ()
+    except TakehomeError:
+        # Every problem in the profile, then go on with whatever folders it names
+        # that are valid, so the rest is still checked.
+        path = find_config(workspace.config_path)
+        report.profile = str(path)
+        report.problems += config_problems(path)
+        templates, handouts = lenient_library(path)
+        folders = [builtin_handouts_dir(), handouts, workspace.extra_handouts]
+        library = TopicLibrary([f for f in folders if f])
+        template_dirs = (templates,) if templates else ()
 
     valid = []
     for folder in library.folders:

@@ -140,6 +140,13 @@ class Practice:
         parts = [p for p in (self.phone, self.email, self.website) if p]
         return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
 
+    @property
+    def booking_display(self) -> str | None:
+        """The booking link as printed: without "https://", which the QR code keeps."""
+        if not self.booking_link:
+            return None
+        return re.sub(r"^https?://", "", self.booking_link).rstrip("/")
+
     def booking_qr_svg(self) -> str | None:
         """The booking link as a QR code, an SVG data URL (sharp at any size)."""
         if not self.booking_link:
@@ -208,8 +215,8 @@ def user_config_path() -> Path:
     return platformdirs.user_config_path("takehome") / CONFIG_NAME
 
 
-def _config_error(path: Path, error: ValidationError) -> str:
-    err = error.errors(include_url=False)[0]
+def _config_error(path: Path, err: dict) -> str:
+    """One problem of a profile (a pydantic error) as a one-line message."""
     where = ".".join(str(part) for part in err["loc"])
     if err["type"] == "extra_forbidden":
         section = err["loc"][0] if len(err["loc"]) > 1 else None
@@ -252,6 +259,38 @@ def _load_logo(config_path: Path, logo: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def config_problems(path: Path) -> list[str]:
+    """Every problem in a profile (load_profile stops at the first), for `check`."""
+    try:
+        load_profile(path)
+    except TakehomeError as first:
+        problems = [str(first)]
+    else:
+        return []
+    try:
+        with path.open("rb") as handle:
+            ConfigFile.model_validate(tomllib.load(handle))
+    except ValidationError as exc:
+        problems += [_config_error(path, err) for err in exc.errors(include_url=False)[1:]]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pass  # already the first problem
+    return problems
+
+
+def lenient_library(path: Path) -> tuple[Path | None, Path | None]:
+    """The [library] folders of a profile that may be broken elsewhere."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        library = LibrarySection.model_validate(data.get("library", {}))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, AttributeError):
+        return None, None
+    profile = Profile(path=path, config=ConfigFile(library=library), practice=DEFAULT_PRACTICE)
+    return tuple(
+        d if d and d.is_dir() else None for d in (profile.templates_dir, profile.handouts_dir)
+    )
+
+
 def load_config(path: Path) -> ConfigFile:
     """Read and validate one config file; one-line errors naming file and key."""
     try:
@@ -266,7 +305,7 @@ def load_config(path: Path) -> ConfigFile:
     try:
         return ConfigFile.model_validate(data)
     except ValidationError as exc:
-        raise TakehomeError(_config_error(path, exc)) from None
+        raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
 
 
 def load_profile(explicit: Path | None = None) -> Profile:
@@ -336,7 +375,7 @@ def write_config(
     try:
         ConfigFile.model_validate(sections)
     except ValidationError as exc:
-        raise TakehomeError(_config_error(path, exc)) from None
+        raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
     if "logo" in sections["practice"]:
         _load_logo(path, Path(sections["practice"]["logo"]))
 
