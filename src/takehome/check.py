@@ -75,7 +75,7 @@ def check_everything(workspace: Workspace) -> Report:
         report.problems.append(str(exc))
         return report
     for folder in renderer.template_dirs:
-        for path in sorted(folder.glob("*.j2")):
+        for path in sorted(folder.rglob("*.j2")):
             report.templates += 1
             try:
                 renderer.env.get_template(path.relative_to(folder).as_posix())

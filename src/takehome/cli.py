@@ -23,6 +23,7 @@ from .clients import Client, read_clients_csv
 from .content import new_topic_text
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
+from .mail import PASSWORD_VAR, Composer, Mailer, SentLog, smtp_settings
 from .output import (
     FORMATS,
     check_writable,
@@ -31,7 +32,9 @@ from .output import (
     resolve_output,
     write_atomic,
 )
+from .paths import builtin_templates_dir
 from .practice import ENV_VAR, PROFILE_FIELDS, copy_library, user_config_path, write_config
+from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
 from .workspace import Workspace
 
 date_option = click.option(
@@ -425,6 +428,150 @@ def check(workspace: Workspace):
         f"{len(report.problems)} problem(s)"
     )
     if report.problems:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("topics", nargs=-1, metavar="[TOPIC ...]")
+@click.option("--client", "client_name", help="One client's name (with --to).")
+@click.option("--to", "to", metavar="ADDRESS", help="The client's email address.")
+@click.option("--condition", "conditions", multiple=True, metavar="KEY", help="As for make.")
+@click.option("--note", help="As for make.")
+@click.option("--next-visit", help="As for make.")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="CLIENTS.csv",
+    help="A day's clients instead of one: a CSV with an Email column (see batch).",
+)
+@click.option(
+    "--topic",
+    "default_topics",
+    multiple=True,
+    metavar="TOPIC",
+    help="With --csv: topic for rows with none.",
+)
+@click.option("--encoding", help="With --csv: the file's encoding, if not UTF-8.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    help="With --csv: handouts rendered at once.",
+)
+@date_option
+@paper_option("Paper size.")
+@click.option(
+    "--send",
+    "really_send",
+    is_flag=True,
+    help="Send for real. Without it nothing is sent: each message is saved as .eml.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages this time.")
+@click.option("--resend", is_flag=True, help="Send again even what the sent log shows as sent.")
+@click.option("--force", is_flag=True, help="Render the handout again even if it exists.")
+@click.pass_obj
+def send(
+    workspace: Workspace,
+    topics,
+    client_name,
+    to,
+    conditions,
+    note,
+    next_visit,
+    csv_file,
+    default_topics,
+    encoding,
+    jobs,
+    date_text,
+    paper,
+    really_send,
+    limit,
+    resend,
+    force,
+):
+    """Email handouts as PDF attachments. A dry run unless you add --send.
+
+    \b
+    One client:   takehome send glutes --client "Ana Silva" --to ana@example.com
+    A day's list: takehome send --csv today.csv
+    Then, when the dry run looks right, the same command with --send.
+
+    Subjects and bodies never mention conditions or notes; those are only in the
+    PDF. Each message sent is recorded in sent-log.jsonl in the output folder, and
+    a re-run sends only what is not there yet (unless --resend).
+    """
+    profile = workspace.profile
+    settings = smtp_settings(profile.config.email, profile.path)
+    date = parse_date(date_text)
+    if csv_file:
+        if topics or client_name or to:
+            raise TakehomeError("--csv: give either --csv or TOPIC --client --to, not both")
+        table = read_clients_csv(csv_file, encoding)
+        for warning in table.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        prepared = prepare_csv(
+            workspace,
+            table,
+            date=date,
+            default_topics=default_topics,
+            paper=paper,
+            jobs=jobs,
+            require_consent=profile.config.email.require_consent,
+        )
+        for line in prepared.errors:
+            click.echo(f"Error: {line}", err=True)
+        for line in prepared.left_out:
+            click.echo(line)
+        deliveries, problems = prepared.deliveries, len(prepared.errors)
+    else:
+        if not (topics and client_name and to):
+            raise TakehomeError("send: give TOPIC --client NAME --to ADDRESS, or --csv FILE")
+        client = Client.create(client_name, conditions, note=note, next_visit=next_visit)
+        deliveries = [
+            prepare_single(workspace, topics, client, to, date=date, paper=paper, force=force)
+        ]
+        problems = 0
+
+    composer = Composer([*workspace.template_dirs, builtin_templates_dir()])
+    messages = compose_all(deliveries, composer, profile.practice, settings)
+    if not really_send:
+        for line in dry_run(messages):
+            click.echo(line)
+        click.echo(
+            f"Dry run: {len(messages)} message(s) saved as .eml next to the PDFs; "
+            "nothing was sent. Add --send to send them."
+        )
+        if problems:
+            raise click.exceptions.Exit(1)
+        return
+
+    password = None
+    if settings.username:
+        password = os.environ.get(PASSWORD_VAR)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise TakehomeError(
+                    f"${PASSWORD_VAR} is not set; set it, or run send in a terminal"
+                )
+            password = click.prompt(f"Password for {settings.username}", hide_input=True)
+    folder = deliveries[0].pdf.parent if deliveries else profile.output_dir
+    log = SentLog(folder)
+    tally = send_all(
+        messages,
+        Mailer(settings, password),
+        log,
+        resend=resend,
+        limit=limit,
+        on_event=lambda line: click.echo(line, err=True),
+    )
+    held = f", {tally.not_sent} held back by --limit" if tally.not_sent else ""
+    click.echo(
+        f"{tally.sent} sent, {tally.already} skipped (already sent), "
+        f"{tally.failed + problems} failed{held}; log: {log.path}"
+    )
+    if tally.failed or problems:
         raise click.exceptions.Exit(1)
 
 

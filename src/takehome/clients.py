@@ -112,7 +112,10 @@ COLUMN_ALIASES = {
     "note": ("notes", "note", "therapistnote"),
     "next_visit": ("nextvisit", "nextappointment", "nextbooking"),
     "paper": ("paper", "papersize"),
+    "consent": ("emailok", "consent", "emailconsent", "oktoemail", "mayemail", "emailoptin"),
 }
+_YES = {"yes", "y", "true", "1", "x", "ok", "agreed"}
+_NO = {"no", "n", "false", "0", "declined"}
 _ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
 DELIMITERS = ",;\t"
 # Several topics or conditions in one cell: "glutes; neck-shoulders" or "a, b".
@@ -133,6 +136,7 @@ class ClientRow:
     paper: str | None
     email: str | None
     error: str | None = None
+    consent: bool | None = None  # to email health information; None: not given
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,7 @@ def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
         "note": written.get("note", "Notes"),
         "next_visit": written.get("next_visit", "Next Visit"),
         "conditions": written.get("conditions", "Conditions"),
+        "consent": written.get("consent", "Consent"),
     }
 
     rows = []
@@ -257,7 +262,14 @@ def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[s
     paper = cell("paper").lower() or None
     email = cell("email") or None
     fields = {**{k: f"row {number}: {v}" for k, v in labels.items()}}
+    answer = cell("consent").casefold()
+    consent = True if answer in _YES else False if answer in _NO else None
     try:
+        if answer and consent is None:
+            raise TakehomeError(
+                f"row {number}: {labels['consent']}: '{cell('consent')}' is not yes or no; "
+                "write yes or no"
+            )
         if not name:
             raise TakehomeError(f"row {number}: no name; fill in the {labels['name']} column")
         client = Client.create(
@@ -268,5 +280,5 @@ def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[s
             fields=fields,
         )
     except TakehomeError as exc:
-        return ClientRow(number, None, topics, paper, email, error=str(exc))
-    return ClientRow(number, client, topics, paper, email)
+        return ClientRow(number, None, topics, paper, email, error=str(exc), consent=consent)
+    return ClientRow(number, client, topics, paper, email, consent=consent)

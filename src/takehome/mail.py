@@ -1,0 +1,295 @@
+"""Emailing handouts: compose (templates/email/), check, and send over SMTP.
+
+Nothing is sent without ``--send``: a dry run writes each message as a ``.eml``
+file next to its PDF. Every address and setting is checked before the first
+message goes out. TLS certificates are always verified. The password comes only
+from ``$TAKEHOME_SMTP_PASSWORD`` or a prompt; it is never stored or printed.
+Subjects and bodies never carry health details: the templates are given the
+client's name and the practice, nothing else; conditions and notes stay inside
+the PDF.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+
+import jinja2
+
+from .errors import TakehomeError
+from .practice import EmailSection, Practice
+
+PASSWORD_VAR = "TAKEHOME_SMTP_PASSWORD"
+SENT_LOG = "sent-log.jsonl"
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+def check_address(address: str, where: str) -> str:
+    """A syntactically valid address (no DNS look-up), or a TakehomeError naming ``where``."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if any(char in address for char in "\r\n"):
+        # A line break in an address is an attempt to add headers (Bcc: ...).
+        raise TakehomeError(f"{where}: the email address contains a line break; fix the address")
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise TakehomeError(
+            f"{where}: '{address}' is not a valid email address ({exc}); fix it"
+        ) from None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Validated [email] settings."""
+
+    host: str
+    port: int
+    security: str
+    username: str | None
+    from_address: str
+    rate_limit: int | None
+    timeout: float
+    ca_file: Path | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
+    """Check the profile's [email] table; every problem names the key to fix."""
+    source = config_path or "takehome.toml"
+    if not section.host:
+        raise TakehomeError(f"{source}: email.host is not set; add your mail server's name")
+    if not section.from_address:
+        raise TakehomeError(
+            f"{source}: email.from_address is not set; add the address to send from"
+        )
+    ca_file = section.ca_file
+    if ca_file is not None:
+        if config_path is not None and not ca_file.is_absolute():
+            ca_file = config_path.parent / ca_file
+        if not ca_file.is_file():
+            raise TakehomeError(f"{source}: email.ca_file: {ca_file} not found; fix the path")
+    return SmtpSettings(
+        host=section.host,
+        port=section.port or DEFAULT_PORTS[section.security],
+        security=section.security,
+        username=section.username,
+        from_address=check_address(section.from_address, f"{source}: email.from_address"),
+        rate_limit=section.rate_limit,
+        timeout=section.timeout,
+        ca_file=ca_file,
+    )
+
+
+# --- Composing ----------------------------------------------------------------------
+
+
+class Composer:
+    """Builds messages from templates/email/{subject.txt,body.txt,body.html}.j2."""
+
+    def __init__(self, template_dirs: list[Path]):
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([d / "email" for d in template_dirs]),
+            # HTML-escape everything but the plain-text parts, where escaping
+            # would put "&amp;" in front of the reader.
+            autoescape=lambda name: not (name or "").endswith(".txt.j2"),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+
+    def _render(self, name: str, context: dict) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateError as exc:
+            where = getattr(exc, "filename", None) or name
+            line = getattr(exc, "lineno", None)
+            raise TakehomeError(
+                f"{where}{f':{line}' if line else ''}: {exc}; fix the template"
+            ) from None
+
+    def compose(
+        self, practice: Practice, from_address: str, client_name: str, to: str, pdf: Path
+    ) -> EmailMessage:
+        """One message with the PDF attached. The templates see no health details."""
+        context = {"practice": practice, "client_name": client_name}
+        subject = " ".join(self._render("subject.txt.j2", context).split())
+        message = EmailMessage()
+        message["From"] = formataddr((practice.name, from_address))
+        message["To"] = formataddr((client_name, to))
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=from_address.rsplit("@", 1)[1])
+        message.set_content(self._render("body.txt.j2", context))
+        message.add_alternative(self._render("body.html.j2", context), subtype="html")
+        message.add_attachment(
+            pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name
+        )
+        return message
+
+
+# --- The sent log -----------------------------------------------------------------------
+
+
+class SentLog:
+    """Append-only JSON lines: who was sent which file, when, with which Message-ID."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / SENT_LOG
+        self.sent: set[tuple[str, str]] = set()
+        if self.path.exists():
+            for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    self.sent.add((entry["to"], entry["file"]))
+                except (ValueError, KeyError, TypeError):
+                    raise TakehomeError(
+                        f"{self.path}:{number}: not a sent-log line; fix or remove that line"
+                    ) from None
+
+    def has(self, to: str, file: Path) -> bool:
+        return (to, file.name) in self.sent
+
+    def record(self, to: str, file: Path, message_id: str) -> None:
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "to": to,
+            "file": file.name,
+            "message_id": message_id,
+        }
+        # One line per message, flushed to disk before the next is sent, so the
+        # log says exactly who got what even after a crash.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+        self.sent.add((to, file.name))
+
+
+# --- Sending ----------------------------------------------------------------------------
+
+
+class StopSending(TakehomeError):
+    """A failure every later message would share (server, TLS, password)."""
+
+
+class RecipientRefused(TakehomeError):
+    """The server refused this one recipient; the others can still go."""
+
+
+class Mailer:
+    """One SMTP connection for a whole batch, reconnected once if dropped."""
+
+    def __init__(self, settings: SmtpSettings, password: str | None):
+        self.settings = settings
+        self._password = password
+        self._smtp: smtplib.SMTP | None = None
+        self._last_sent = 0.0
+
+    def _context(self) -> ssl.SSLContext:
+        # Verified TLS always; a private CA only when the profile names it.
+        return ssl.create_default_context(
+            cafile=str(self.settings.ca_file) if self.settings.ca_file else None
+        )
+
+    def connect(self) -> None:
+        s = self.settings
+        try:
+            if s.security == "ssl":
+                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            smtp.ehlo()
+            if s.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    smtp.close()
+                    raise StopSending(
+                        f"{s.where}: the server does not offer STARTTLS, so nothing was sent "
+                        "and the password was not used; check email.host and email.security"
+                    )
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if s.username:
+                smtp.login(s.username, self._password or "")
+        except ssl.SSLCertVerificationError as exc:
+            raise StopSending(
+                f"{s.where}: the server's certificate is not trusted ({exc.verify_message}); "
+                "if the server uses your own certificate authority, set email.ca_file"
+            ) from None
+        except ssl.SSLError as exc:
+            raise StopSending(
+                f"{s.where}: TLS failed ({exc.reason}); check email.security and port"
+            ) from None
+        except smtplib.SMTPAuthenticationError:
+            raise StopSending(
+                f"{s.where}: the server rejected the username or password; check email.username "
+                f"and ${PASSWORD_VAR}"
+            ) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise StopSending(f"{s.where}: {exc}; check email.security") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise StopSending(
+                f"{s.where}: cannot connect ({exc}); check email.host and email.port, "
+                "and that you are online"
+            ) from None
+        self._smtp = smtp
+
+    def _pace(self) -> None:
+        if self.settings.rate_limit:
+            gap = 60.0 / self.settings.rate_limit
+            wait = self._last_sent + gap - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+
+    def send(self, message: EmailMessage, to: str) -> None:
+        """Send one message; reconnect once if the connection was dropped."""
+        self._pace()
+        for attempt in (1, 2):
+            if self._smtp is None:
+                self.connect()
+            try:
+                self._smtp.send_message(
+                    message, from_addr=self.settings.from_address, to_addrs=[to]
+                )
+                self._last_sent = time.monotonic()
+                return
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, reason = next(iter(exc.recipients.values()))
+                raise RecipientRefused(
+                    f"the server refused {to} ({code} {reason.decode(errors='replace')})"
+                ) from None
+            except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError) as exc:
+                dropped = exc
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code != 421:  # 421: the server is closing the connection
+                    raise RecipientRefused(
+                        f"the server refused the message to {to} ({exc.smtp_code} "
+                        f"{exc.smtp_error.decode(errors='replace')})"
+                    ) from None
+                dropped = exc
+            self.close()
+            if attempt == 2:
+                raise StopSending(
+                    f"{self.settings.where}: the connection dropped twice ({dropped}); "
+                    "the log shows what was sent; run the same command again later"
+                ) from None
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None

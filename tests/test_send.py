@@ -1,0 +1,395 @@
+"""takehome send, against a real SMTP server on 127.0.0.1 (aiosmtpd), with TLS
+certificates from a test certificate authority (trustme)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import socket
+import ssl
+import threading
+import time
+from email import policy
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from click.testing import CliRunner
+
+from takehome.cli import cli
+
+NOTE = "Your right hip was tight; try the figure-4 stretch."
+PASSWORD = "s3cret-pass"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message and can refuse addresses."""
+
+    def __init__(self, refuse=(), stall_after=None):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+        self.refuse = set(refuse)
+        self.stall_after = stall_after  # hang on the next RCPT after this many messages
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.stall_after is not None and len(self.messages) >= self.stall_after:
+            await asyncio.sleep(5)  # the server is going away meanwhile
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture
+def server_tls(ca):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+class Server:
+    """Start and stop aiosmtpd; remembers its port so it can come back on it."""
+
+    def __init__(self, inbox: Inbox, **kwargs):
+        self.inbox, self.kwargs, self.port = inbox, kwargs, free_port()
+        self.logins: list[tuple[str, str]] = []
+        self.controller = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        ok = auth_data.password.decode() == PASSWORD
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
+
+    def start(self):
+        kwargs = dict(self.kwargs)
+        if kwargs.pop("auth", False):
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **kwargs)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def servers():
+    started: list[Server] = []
+
+    def _start(inbox=None, **kwargs):
+        server = Server(inbox or Inbox(), **kwargs).start()
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("TAKEHOME_CONFIG", raising=False)
+    monkeypatch.setenv("TAKEHOME_SMTP_PASSWORD", PASSWORD)
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(cli, [*args, "--date", "2026-11-25"], catch_exceptions=False)
+
+    return _run
+
+
+def profile(port: int, security="none", username=None, ca_file=None, extra="") -> None:
+    lines = [
+        "[practice]",
+        'name = "Zoë\'s Massage Studio"',
+        'therapist = "Sam Lee"',
+        'phone = "555-0100"',
+        "[email]",
+        'host = "127.0.0.1"',
+        f"port = {port}",
+        f'security = "{security}"',
+        'from_address = "studio@example.com"',
+        "timeout = 10",
+    ]
+    if username:
+        lines.append(f'username = "{username}"')
+    if ca_file:
+        lines.append(f'ca_file = "{ca_file}"')
+    Path("takehome.toml").write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+
+
+def send_one(run, *extra):
+    return run(
+        "send",
+        "glutes",
+        "--client",
+        "Ana Silva",
+        "--to",
+        "ana@example.com",
+        "--condition",
+        "sciatica",
+        "--note",
+        NOTE,
+        *extra,
+    )
+
+
+PDF = Path("handouts-out/2026-11-25_ana-silva_glutes.pdf")
+
+
+# --- The message --------------------------------------------------------------------
+
+
+def test_a_sent_message_arrives_intact_and_says_nothing_of_health(run, servers):
+    server = servers()
+    profile(server.port)
+    result = send_one(run, "--send")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "1 sent, 0 skipped (already sent), 0 failed; log: handouts-out/sent-log.jsonl\n"
+    )
+    (message,) = server.inbox.messages
+    assert server.inbox.envelopes[0].rcpt_tos == ["ana@example.com"]
+
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == PDF.name
+    assert attachment.get_content() == PDF.read_bytes()
+
+    assert str(message["From"]) == "Zoë's Massage Studio <studio@example.com>"
+    assert str(message["To"]) == "Ana Silva <ana@example.com>"
+    assert message["Subject"] == "Your take-home notes from Zoë's Massage Studio"
+    assert parsedate_to_datetime(message["Date"]) is not None
+    assert message["Message-ID"].startswith("<") and message["Message-ID"].endswith("@example.com>")
+    raw_headers = server.inbox.envelopes[0].content.split(b"\r\n\r\n", 1)[0]
+    assert raw_headers.isascii()  # UTF-8 names are encoded, not sent raw
+
+    texts = [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+    assert len(texts) == 2 and "Hi Ana Silva," in texts[0]
+    for text in [*texts, message["Subject"]]:
+        for private in ("sciatica", "Sciatica", "piriformis", "figure-4", "hip was tight"):
+            assert private not in text
+
+
+def test_dry_run_sends_nothing_and_writes_eml(run, servers):
+    server = servers()
+    profile(server.port)
+    result = send_one(run)
+    assert result.exit_code == 0, result.output
+    eml = PDF.with_suffix(".eml")
+    assert result.output.splitlines() == [
+        f'--to: to ana@example.com, subject "Your take-home notes from Zoë\'s Massage Studio", '
+        f"attachment {PDF.name} ({PDF.stat().st_size / 1024:.0f} KB); saved {eml.name}",
+        "Dry run: 1 message(s) saved as .eml next to the PDFs; nothing was sent. "
+        "Add --send to send them.",
+    ]
+    assert server.inbox.messages == []
+    saved = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    (attachment,) = list(saved.iter_attachments())
+    assert attachment.get_content() == PDF.read_bytes()
+    assert not Path("handouts-out/sent-log.jsonl").exists()
+
+
+# --- TLS and AUTH ---------------------------------------------------------------------
+
+
+def test_starttls_with_the_ca_succeeds_and_without_it_fails_clearly(
+    run, servers, ca, server_tls, tmp_path
+):
+    server = servers(tls_context=server_tls, require_starttls=True, auth=True)
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    profile(server.port, "starttls", username="sam")
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert "the server's certificate is not trusted" in result.output
+    assert "set email.ca_file" in result.output
+    assert server.inbox.messages == [] and server.logins == []
+
+    profile(server.port, "starttls", username="sam", ca_file=tmp_path / "ca.pem")
+    result = send_one(run, "--send")
+    assert result.exit_code == 0, result.output
+    assert len(server.inbox.messages) == 1
+    assert server.logins == [("sam", PASSWORD)]
+
+
+def test_ssl_with_the_ca_succeeds_and_without_it_fails_clearly(
+    run, servers, ca, server_tls, tmp_path
+):
+    server = servers(ssl_context=server_tls)
+    profile(server.port, "ssl")
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert (
+        f"Error: 127.0.0.1:{server.port}: the server's certificate is not trusted" in result.output
+    )
+
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    profile(server.port, "ssl", ca_file=tmp_path / "ca.pem")
+    assert send_one(run, "--send").exit_code == 0
+    assert len(server.inbox.messages) == 1
+
+
+def test_auth_failure_stops_at_once(run, servers, monkeypatch):
+    server = servers(auth=True)
+    profile(server.port, username="sam")
+    monkeypatch.setenv("TAKEHOME_SMTP_PASSWORD", "wrong")
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"Error: 127.0.0.1:{server.port}: the server rejected the username or password; "
+        "check email.username and $TAKEHOME_SMTP_PASSWORD"
+    )
+    assert server.inbox.messages == []
+
+
+def test_no_starttls_offered_aborts_before_auth(run, servers):
+    server = servers(auth=True)  # plain server: no STARTTLS offered
+    profile(server.port, "starttls", username="sam")
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert "the server does not offer STARTTLS, so nothing was sent" in result.output
+    assert server.logins == []  # the password never crossed the wire
+    assert server.inbox.messages == []
+
+
+def test_unreachable_server_is_one_clear_error(run):
+    profile(free_port())
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert "cannot connect" in result.output and "check email.host and email.port" in result.output
+
+
+# --- Batches ----------------------------------------------------------------------------
+
+
+def clients_csv(rows: list[tuple[str, str, str]], consent: bool = False) -> None:
+    header = "Name,Email,Topics" + (",Email OK" if consent else "")
+    lines = [header] + [",".join(row) for row in rows]
+    Path("clients.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+FIVE = [(f"Client {i}", f"client{i}@example.com", "glutes") for i in range(1, 6)]
+
+
+def test_a_refused_recipient_is_reported_and_the_others_delivered(run, servers):
+    server = servers(Inbox(refuse={"client3@example.com"}))
+    profile(server.port)
+    clients_csv(FIVE)
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert result.exit_code == 1
+    assert (
+        "Error: row 4: the server refused client3@example.com (550 5.1.1 No such user here)"
+        in result.output
+    )
+    assert result.output.splitlines()[-1].startswith("4 sent, 0 skipped (already sent), 1 failed")
+    delivered = sorted(e.rcpt_tos[0] for e in server.inbox.envelopes)
+    assert delivered == [f"client{i}@example.com" for i in (1, 2, 4, 5)]
+
+
+def test_server_stopped_mid_batch_then_rerun_sends_only_the_rest(run, servers):
+    # After two messages the server hangs on the third and is then shut down:
+    # the third was not delivered, and the connection drops mid-batch.
+    inbox = Inbox(stall_after=2)
+    server = servers(inbox)
+    profile(server.port)
+    clients_csv(FIVE)
+    stopper = threading.Thread(target=lambda: (_wait_for(inbox, 2), server.stop()))
+    stopper.start()
+    first = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    stopper.join()
+    assert first.exit_code == 1
+    assert first.output.splitlines()[-1].startswith("2 sent, 0 skipped (already sent), 3 failed")
+
+    inbox.stall_after = None
+    server.start()  # back on the same port
+    second = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert second.exit_code == 0, second.output
+    assert second.output.splitlines()[-1].startswith("3 sent, 2 skipped (already sent), 0 failed")
+    delivered = [e.rcpt_tos[0] for e in inbox.envelopes]
+    assert sorted(delivered) == [f"client{i}@example.com" for i in range(1, 6)]  # each once
+    log = Path("handouts-out/sent-log.jsonl").read_text().splitlines()
+    assert len(log) == 5
+
+
+def _wait_for(inbox: Inbox, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # let the client reach the stalled RCPT
+
+
+def test_invalid_address_is_rejected_before_anything_is_sent(run, servers):
+    server = servers()
+    profile(server.port)
+    clients_csv([FIVE[0], ("Bad Row", "not-an-address", "glutes"), FIVE[1]])
+    result = run("send", "--csv", "clients.csv", "--send")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: row 3: email (nothing was sent): 'not-an-address' is not a valid email address"
+    )
+    assert server.inbox.messages == []
+    assert not Path("handouts-out").exists()  # checked before anything was rendered
+
+
+def test_header_injection_in_an_address_is_rejected(run, servers):
+    server = servers()
+    profile(server.port)
+    result = run("send", "glutes", "--client", "Ana", "--to", "a@x.com\r\nBcc: b@y.com", "--send")
+    assert result.exit_code == 1
+    assert (
+        result.output == "Error: --to: the email address contains a line break; fix the address\n"
+    )
+    assert server.inbox.messages == []
+
+
+def test_consent_is_required_when_configured(run, servers):
+    server = servers()
+    profile(server.port, extra="require_consent = true\n")
+    rows = [
+        ("Yes Client", "yes@example.com", "glutes", "yes"),
+        ("No Client", "no@example.com", "glutes", "no"),
+        ("Blank Client", "blank@example.com", "glutes", ""),
+    ]
+    Path("clients.csv").write_text(
+        "Name,Email,Topics,Email OK\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    )
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert result.exit_code == 0, result.output
+    assert "row 3: no consent to email recorded; not sent" in result.output
+    assert "row 4: no consent to email recorded; not sent" in result.output
+    assert [e.rcpt_tos[0] for e in server.inbox.envelopes] == ["yes@example.com"]
+
+
+def test_limit_sends_at_most_n(run, servers):
+    server = servers()
+    profile(server.port)
+    clients_csv(FIVE)
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send", "--limit", "2")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1].startswith(
+        "2 sent, 0 skipped (already sent), 0 failed, 3 held back by --limit"
+    )
+    assert len(server.inbox.messages) == 2
