@@ -270,7 +270,7 @@ def test_init_writes_a_profile_check_accepts_and_refuses_to_overwrite(run, tmp_p
     checked = run("check")
     assert checked.exit_code == 0, checked.output
     assert (
-        checked.output.splitlines()[-1] == "Checked 2 topic file(s) and 2 template(s): 0 problem(s)"
+        checked.output.splitlines()[-1] == "Checked 2 topic file(s) and 5 template(s): 0 problem(s)"
     )
 
     again = run("init", "takehome.toml", "--no-input", "--name", "Other")
@@ -319,7 +319,7 @@ def test_check_passes_on_the_built_ins(run):
     assert result.output.splitlines() == [
         "Profile: none (the neutral default practice is used)",
         *[line for line in result.output.splitlines() if "reading grade" in line],
-        "Checked 2 topic file(s) and 2 template(s): 0 problem(s)",
+        "Checked 2 topic file(s) and 5 template(s): 0 problem(s)",
     ]
     assert len([line for line in result.output.splitlines() if "reading grade" in line]) == 2
 
