@@ -68,7 +68,12 @@ class SmtpSettings:
 
 def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
     """Check the profile's [email] table; every problem names the key to fix."""
-    source = config_path or "takehome.toml"
+    if config_path is None:
+        raise TakehomeError(
+            "no practice profile: email settings live in its [email] table; "
+            "create one with `takehome init`, then fill in [email]"
+        )
+    source = config_path
     if not section.host:
         raise TakehomeError(f"{source}: email.host is not set; add your mail server's name")
     if not section.from_address:
