@@ -325,3 +325,39 @@ def test_stretches_lying_on_the_back_are_replaced_in_late_pregnancy(make_handout
     assert all(name in pregnant for name in seated)
     assert all(name in other for name in lying)
     assert all(name not in other for name in seated)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "{{ cycler.__init__.__globals__.__builtins__.open('/etc/passwd').read() }}",
+        "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    ],
+    ids=["open", "popen"],
+)
+def test_templates_run_in_a_sandbox(tmp_path, make_handout, snippet):
+    with pytest.raises(TakehomeError) as info:
+        Renderer([_custom_templates(tmp_path, snippet)]).html(make_handout())
+    assert str(info.value).startswith(str(tmp_path / "templates" / "handout.html.j2") + ":")
+    assert "unsafe" in str(info.value)
+
+
+def test_a_symlinked_include_out_of_the_folder_is_refused(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, '{% include "notes.txt" %}')
+    os.symlink("/etc/passwd", folder / "notes.txt")
+    with pytest.raises(TakehomeError, match="leads outside the templates folder"):
+        Renderer([folder]).html(make_handout())
+
+
+def test_any_template_error_is_one_line_with_the_place(tmp_path, make_handout):
+    folder = _custom_templates(tmp_path, '\n{{ 1 + "a" }}')
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).html(make_handout())
+    assert re.match(
+        rf"^{re.escape(str(folder / 'handout.html.j2'))}:\d+: TypeError: ", str(info.value)
+    )
+
+
+def test_a_templates_folder_may_not_be_the_whole_disk(make_handout):
+    with pytest.raises(TakehomeError, match="is the whole disk or your home folder"):
+        Renderer([Path("/")])

@@ -171,6 +171,8 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         status, message, warnings = WRITTEN, None, rendered.warnings
     except TakehomeError as exc:
         status, message, warnings = FAILED, f"row {job.row}: {exc}", []
+    except Exception as exc:
+        status, message, warnings = FAILED, f"row {job.row}: {type(exc).__name__}: {exc}", []
     return Outcome(
         job.row,
         status,

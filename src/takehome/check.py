@@ -79,6 +79,8 @@ def check_everything(workspace: Workspace) -> Report:
             report.templates += 1
             try:
                 renderer.env.get_template(path.relative_to(folder).as_posix())
+            except TakehomeError as exc:
+                report.problems.append(str(exc))
             except jinja2.TemplateError as exc:
                 line = getattr(exc, "lineno", None)
                 where = f"{path}:{line}" if line else str(path)
@@ -99,7 +101,9 @@ def check_everything(workspace: Workspace) -> Report:
             )
             rendered = renderer.pdf(handout)
         except TakehomeError as exc:
-            report.problems.append(f"{loaded.path}: rendering failed: {exc}")
+            problem = f"rendering {loaded.path.name} failed: {exc}"
+            if problem not in report.problems:
+                report.problems.append(problem)
             continue
         report.problems += [f"{loaded.path}: {warning}" for warning in rendered.warnings]
     return report

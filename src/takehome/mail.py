@@ -23,10 +23,9 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
-import jinja2
-
 from .errors import TakehomeError
 from .practice import EmailSection, Practice
+from .templating import make_environment, render_template
 
 PASSWORD_VAR = "TAKEHOME_SMTP_PASSWORD"
 SENT_LOG = "sent-log.jsonl"
@@ -105,24 +104,17 @@ class Composer:
     """Builds messages from templates/email/{subject.txt,body.txt,body.html}.j2."""
 
     def __init__(self, template_dirs: list[Path]):
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([d / "email" for d in template_dirs]),
+        self.folders = [d / "email" for d in template_dirs if (d / "email").is_dir()]
+        self.env = make_environment(
+            self.folders,
             # HTML-escape everything but the plain-text parts, where escaping
             # would put "&amp;" in front of the reader.
             autoescape=lambda name: not (name or "").endswith(".txt.j2"),
-            undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
 
     def _render(self, name: str, context: dict) -> str:
-        try:
-            return self.env.get_template(name).render(context)
-        except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or name
-            line = getattr(exc, "lineno", None)
-            raise TakehomeError(
-                f"{where}{f':{line}' if line else ''}: {exc}; fix the template"
-            ) from None
+        return render_template(self.env, name, context, self.folders)
 
     def compose(
         self, practice: Practice, from_address: str, client_name: str, to: str, pdf: Path

@@ -11,18 +11,16 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import jinja2
-
 from . import fonts
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, Handout
 from .paths import builtin_templates_dir
+from .templating import check_template_folder, make_environment, render_template
 
 HANDOUT_TEMPLATE = "handout.html.j2"
 STYLESHEET = "print.css"
@@ -34,16 +32,6 @@ class Rendered:
 
     data: bytes
     warnings: list[str] = field(default_factory=list)
-
-
-def _template_location(exc: BaseException, folders: list[Path]) -> str | None:
-    # Jinja rewrites tracebacks so that template code shows up as frames whose file
-    # is the template itself; the innermost such frame is where the error is.
-    where = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if any(Path(frame.filename).resolve().is_relative_to(f) for f in folders):
-            where = f"{frame.filename}:{frame.lineno}"
-    return where
 
 
 def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
@@ -116,13 +104,11 @@ class Renderer:
         builtin = builtin_templates_dir()
         # Earlier folders win: a therapist's own templates override the built-in ones.
         self.template_dirs = [d.resolve() for d in (template_dirs or [])] + [builtin.resolve()]
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.template_dirs),
-            # On for every template: select_autoescape would miss names like *.html.j2.
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
+        for folder in self.template_dirs[:-1]:
+            check_template_folder(folder, "templates folder")
+        # Autoescape on for every template: select_autoescape would miss *.html.j2.
+        self.env = make_environment(
+            self.template_dirs, autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
         self.allowed_roots = (*self.template_dirs, *fonts.font_dirs())
         self._font_config = None
@@ -160,21 +146,7 @@ class Renderer:
                 for face in fonts.font_faces()
             ],
         }
-        try:
-            return self.env.get_template(HANDOUT_TEMPLATE).render(context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = f"{exc.filename or exc.name}:{exc.lineno}"
-            raise TakehomeError(
-                f"{where}: template syntax error: {exc.message}; fix the template"
-            ) from exc
-        except jinja2.TemplateNotFound as exc:
-            raise TakehomeError(
-                f"template {exc.name} not found in {self.template_dirs}; "
-                "add it or reinstall takehome"
-            ) from exc
-        except jinja2.UndefinedError as exc:
-            where = _template_location(exc, self.template_dirs) or HANDOUT_TEMPLATE
-            raise TakehomeError(f"{where}: {exc.message}; fix the template") from exc
+        return render_template(self.env, HANDOUT_TEMPLATE, context, self.template_dirs)
 
     def pdf(self, handout: Handout) -> Rendered:
         """Render the handout to PDF bytes, with warnings for the user."""
