@@ -356,3 +356,61 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     assert list(out.glob(".*.part")) == []
     with pytest.raises(ProcessLookupError):  # no worker outlives the batch
         os.killpg(process.pid, 0)
+
+
+@pytest.mark.parametrize("signals", [("INT", "INT"), ("TERM",)], ids=["ctrl-c-twice", "sigterm"])
+def test_a_second_ctrl_c_or_sigterm_still_stops_cleanly(tmp_path, signals):
+    _many_clients(tmp_path / "clients.csv", 200)
+    out = tmp_path / "handouts-out"
+    process = subprocess.Popen(
+        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
+        time.sleep(0.02)
+    for name in signals:
+        if name == "INT":
+            os.killpg(process.pid, signal.SIGINT)  # the terminal signals the whole group
+        else:
+            os.kill(process.pid, signal.SIGTERM)  # e.g. a service manager, the parent only
+        time.sleep(0.05)
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130, stderr
+    assert stdout.startswith("Interrupted: ")
+    assert "Traceback" not in stderr
+    assert list(out.glob(".*.part")) == []
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker outlives the batch
+        os.killpg(process.pid, 0)
+
+
+def test_workers_end_when_the_batch_is_killed(tmp_path):
+    _many_clients(tmp_path / "clients.csv", 200)
+    out = tmp_path / "handouts-out"
+    process = subprocess.Popen(
+        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)  # the parent only: it cannot clean up
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)

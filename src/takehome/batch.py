@@ -156,6 +156,40 @@ def _init_worker() -> None:
     # Ctrl-C reaches every process in the terminal's group; the parent decides
     # what to stop, so a worker finishes (and atomically writes) its current file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    # If the batch itself is killed, its workers must not live on (Linux only:
+    # the kernel sends SIGTERM to a worker whose parent dies).
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """SIGTERM stops a batch the way Ctrl-C does; restored afterwards."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop), signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+
+def _ignore_further_interrupts() -> None:
+    # A second Ctrl-C while the workers finish their files must not break the
+    # clean stop (or leave it hanging): from now on the stop is under way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> Outcome:
@@ -204,32 +238,35 @@ def run_batch(
         outcomes.append(outcome)
         on_outcome(outcome)
 
-    if workers <= 1 or len(jobs) <= 1:
+    with _stoppable():
+        if workers <= 1 or len(jobs) <= 1:
+            try:
+                for job in jobs:
+                    land(render_job(job, force, template_dirs))
+            except KeyboardInterrupt:
+                _ignore_further_interrupts()
+                raise BatchInterrupted(outcomes) from None
+            return outcomes
+
+        # Imported here: multiprocessing costs start-up time `takehome --help` needn't pay.
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
+        pending = set()
         try:
-            for job in jobs:
-                land(render_job(job, force, template_dirs))
+            pending = {pool.submit(render_job, job, force, template_dirs) for job in jobs}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    land(future.result())
         except KeyboardInterrupt:
+            _ignore_further_interrupts()
+            # Queued jobs are dropped; the ones being rendered finish and are kept.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    land(future.result())
             raise BatchInterrupted(outcomes) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return outcomes
-
-    # Imported here: multiprocessing costs start-up time that `takehome --help` needn't pay.
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
-    pending = {pool.submit(render_job, job, force, template_dirs) for job in jobs}
-    try:
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                land(future.result())
-    except KeyboardInterrupt:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True)
-        for future in pending:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                land(future.result())
-        raise BatchInterrupted(outcomes) from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return outcomes
