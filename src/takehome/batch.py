@@ -156,6 +156,9 @@ def _init_worker() -> None:
     # Ctrl-C reaches every process in the terminal's group; the parent decides
     # what to stop, so a worker finishes (and atomically writes) its current file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler (see _stoppable) is inherited by fork; a worker
+    # must simply end on SIGTERM.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
 
 
