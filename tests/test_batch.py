@@ -414,3 +414,51 @@ def test_workers_end_when_the_batch_is_killed(tmp_path):
         time.sleep(0.1)
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)
+
+
+def test_a_booking_system_export_with_a_title_row(run):
+    write_csv(
+        "Appointments 25 Nov 2026,,,,,\n"
+        "Appointment Date,Client First Name,Client Last Name,Client Email,Service Name,Staff\n"
+        "2026-11-25,Ana,Silva,ana@example.com,Glute Massage 60 min,Sam\n"
+    )
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0, result.output
+    assert written() == ["2026-11-25_ana-silva_glutes.pdf"]
+
+
+def test_an_unclosed_quote_is_an_error_not_a_swallowed_row(run):
+    write_csv('Name,Topics,Notes\nAna Silva,glutes,"unterminated\nBen Okafor,glutes,x\n')
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: clients.csv: line 3: not readable as CSV")
+    assert not OUT.exists()
+
+
+def test_a_file_mixing_utf8_and_cp1252_is_refused(run):
+    Path("clients.csv").write_bytes(
+        "Name,Topics\nZoë Núñez,glutes\n".encode() + "Renée,glutes\n".encode("cp1252")
+    )
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: clients.csv: line(s) 3 are not UTF-8 but the rest")
+
+
+def test_utf16_unicode_text_export(run):
+    Path("clients.csv").write_bytes("Name\tTopics\nZoë Núñez\tglutes\n".encode("utf-16"))
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    assert written() == ["2026-11-25_zoë-núñez_glutes.pdf"]
+
+
+def test_one_column_names_may_hold_commas(run):
+    write_csv("Name\nSilva, Ana\n")
+    assert run("batch", "clients.csv", "-j", "1", "--topic", "glutes", *DATE).exit_code == 0
+    assert written() == ["2026-11-25_silva-ana_glutes.pdf"]
+
+
+def test_a_header_without_rows_is_one_clear_error(run):
+    write_csv("Name,Topics\n")
+    result = run("batch", "clients.csv", *DATE)
+    assert result.output == (
+        "Error: clients.csv: has a header but no client rows; export the day's list again\n"
+    )

@@ -103,14 +103,24 @@ class Client:
 # Header names are compared with case, spaces and punctuation removed, so
 # "E-mail", "EMAIL" and "e mail" are one name.
 COLUMN_ALIASES = {
-    "name": ("name", "client", "clientname", "fullname", "customer", "customername"),
+    "name": (
+        *("name", "client", "clientname", "fullname", "customer", "customername"),
+        *("patient", "patientname", "guest", "guestname"),
+    ),
     "first_name": ("firstname", "first", "givenname", "forename"),
     "last_name": ("lastname", "last", "surname", "familyname"),
     "email": ("email", "emailaddress", "mail"),
-    "topics": ("topics", "topic", "handouts", "handout", "service", "services"),
-    "conditions": ("conditions", "condition", "healthconditions"),
+    "topics": (
+        *("topics", "topic", "handouts", "handout", "service", "services", "servicename"),
+        *("servicetitle", "servicetype", "appointmenttype", "treatment", "treatments"),
+        "servicesbooked",
+    ),
+    "conditions": ("conditions", "condition", "healthconditions", "medicalconditions"),
     "note": ("notes", "note", "therapistnote"),
-    "next_visit": ("nextvisit", "nextappointment", "nextbooking"),
+    "next_visit": (
+        *("nextvisit", "nextappointment", "nextbooking", "nextappointmentdate"),
+        *("nextappt", "nextvisitdate"),
+    ),
     "paper": ("paper", "papersize"),
     "consent": ("emailok", "consent", "emailconsent", "oktoemail", "mayemail", "emailoptin"),
 }
@@ -122,8 +132,38 @@ DELIMITERS = ",;\t"
 _MULTI = re.compile(r"\s*[;,]\s*")
 
 
+HEADER_SEARCH = 5
+# "Client Email", "Customer First Name": a booking system's prefix, dropped for
+# these fields only. ("Client Notes" stays unmatched on purpose: in booking
+# systems those are often the staff's private notes, not for the handout.)
+_PREFIXES = ("client", "customer", "patient", "guest")
+_PREFIXABLE = {"name", "first_name", "last_name", "email"}
+
+
 def _header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.casefold())
+
+
+def _field_for(header: str) -> str | None:
+    key = _header_key(header)
+    if key in _ALIAS_TO_FIELD:
+        return _ALIAS_TO_FIELD[key]
+    for prefix in _PREFIXES:
+        field = _ALIAS_TO_FIELD.get(key.removeprefix(prefix))
+        if key.startswith(prefix) and field in _PREFIXABLE:
+            return field
+    return None
+
+
+def _match_columns(header: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    columns: dict[str, int] = {}
+    written: dict[str, str] = {}
+    for index, title in enumerate(header):
+        field = _field_for(title)
+        if field and field not in columns:  # the first of two same-named columns wins
+            columns[field] = index
+            written[field] = title.strip()
+    return columns, written
 
 
 @dataclass(frozen=True)
@@ -162,11 +202,27 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[st
                 f"{path}: byte {exc.start} is not valid {encoding}; "
                 "give the file's real encoding with --encoding"
             ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" export: UTF-16 with a byte-order mark.
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            raise TakehomeError(f"{path}: broken UTF-16 text; export the file again") from None
     try:
         # utf-8-sig drops the byte-order mark Excel's "CSV UTF-8" writes.
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    lines = data.split(b"\n")
+    bad = [number for number, line in enumerate(lines, 1) if not _is_utf8(line)]
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        # Some lines are UTF-8 and some are not: reading it all as cp1252 would
+        # garble the UTF-8 names without a word.
+        shown = ", ".join(map(str, bad[:5])) + (" …" if len(bad) > 5 else "")
+        raise TakehomeError(
+            f"{path}: line(s) {shown} are not UTF-8 but the rest of the file is; "
+            "fix those names, or save the whole file again as CSV UTF-8"
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -180,21 +236,37 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[st
     ]
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = text[:65536]
+def _is_utf8(line: bytes) -> bool:
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _OneColumn(csv.excel):
+    # A header with no delimiter is a one-column file: "Silva, Ana" is one name.
+    delimiter = "\x1f"
+    strict = True
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
+    sample = text[:65536]
+    header = sample.splitlines()[0] if sample else ""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    if not any(counts.values()):
+        return _OneColumn
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        # One column (nothing to split on), or too few rows to tell: the header
-        # line decides, and a header with no delimiter is a one-column file.
-        header = sample.splitlines()[0] if sample else ""
-        counts = {d: header.count(d) for d in DELIMITERS}
-        best = max(counts, key=counts.get)
+        # Too few rows to tell: the header line decides.
+        sniffed = max(counts, key=counts.get)
 
-        class _Simple(csv.excel):
-            delimiter = best if counts[best] else ","
+    class _Detected(csv.excel):
+        delimiter = sniffed
+        strict = True  # an unclosed quote is an error, not a cell that eats rows
 
-        return _Simple
+    return _Detected
 
 
 def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
@@ -215,24 +287,31 @@ def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
 
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     try:
-        header = next(reader)
         records = list(reader)
     except csv.Error as exc:
-        raise TakehomeError(f"{path}: not a readable CSV file ({exc}); export it again") from None
+        raise TakehomeError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({exc}; is a quote "
+            "left open?); fix that line or export the file again"
+        ) from None
 
-    columns: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for index, title in enumerate(header):
-        field = _ALIAS_TO_FIELD.get(_header_key(title))
-        if field and field not in columns:
-            columns[field] = index
-            written[field] = title.strip()
-    if "name" not in columns and "first_name" not in columns:
+    # Some exports put a report title or date range above the header: the header
+    # is the first of the top rows that has a name column.
+    matches = [_match_columns(header) for header in records[:HEADER_SEARCH]]
+    skip = next(
+        (i for i, (cols, _) in enumerate(matches) if {"name", "first_name"} & set(cols)), None
+    )
+    if skip is None:
+        header = records[0]
         found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
         raise TakehomeError(
             f"{path}: no name column (columns found: {found}); name one column "
             "'Name' (or use 'First Name' and 'Last Name')"
         )
+    columns, written = matches[skip]
+    first_row = skip + 2  # as a spreadsheet numbers rows: the header is skip + 1
+    records = records[skip + 1 :]
+    if not any(any(cell.strip() for cell in record) for record in records):
+        raise TakehomeError(f"{path}: has a header but no client rows; export the day's list again")
     labels = {
         "name": written.get("name") or f"{written.get('first_name')}/{written.get('last_name')}",
         "note": written.get("note", "Notes"),
@@ -242,7 +321,7 @@ def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
     }
 
     rows = []
-    for number, record in enumerate(records, start=2):
+    for number, record in enumerate(records, start=first_row):
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of an export
         rows.append(_row(number, record, columns, labels))
