@@ -172,7 +172,7 @@ def test_no_profile_at_all(run):
             '[practice]\nname = "Harbour\n',
             "not valid TOML: Illegal character '\\n' (at line 2, column 16); fix the syntax there",
         ),
-        ('[practice]\nlogo = "missing.png"\n', "practice.logo: cannot read "),
+        ('[practice]\nlogo = "missing.png"\n', "practice.logo: "),
         (
             '[practice]\nlogo = "notes.txt"\n',
             "practice.logo: notes.txt is not a PNG, JPEG or SVG image; "
@@ -368,3 +368,38 @@ def test_check_reports_template_errors_with_the_line(run, tmp_path):
     result = run("check")
     assert result.exit_code == 1
     assert f"Error: {mine / 'extra.html.j2'}:2: " in result.output
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10),
+            "is damaged or not a complete image",
+        ),
+        (
+            lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(3 * 1024 * 1024)),
+            "is larger than 2 MB",
+        ),
+        (lambda p: p.symlink_to("/dev/zero"), "is not a file"),
+    ],
+    ids=["damaged", "huge", "device"],
+)
+def test_logo_limits(run, tmp_path, make, message):
+    make(tmp_path / "logo.png")
+    (tmp_path / "takehome.toml").write_text('[practice]\nlogo = "logo.png"\n')
+    result = run("make", "glutes", "--client", "Ana")
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.splitlines()) == 1
+
+
+def test_check_reports_logo_and_folder_problems_together(run, tmp_path):
+    (tmp_path / "takehome.toml").write_text(
+        '[practice]\nlogo = "nope.png"\nbrand_color = "red"\n'
+        '[library]\ntemplates = "no-such-templates"\nhandouts = "no-such-handouts"\n'
+    )
+    result = run("check")
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 4, errors
+    for part in ("practice.brand_color", "practice.logo", "library.templates", "library.handouts"):
+        assert any(part in error for error in errors)

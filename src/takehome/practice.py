@@ -228,52 +228,95 @@ def _config_error(path: Path, err: dict) -> str:
         hint = f"did you mean {guess[0]}?" if guess else f"known keys: {', '.join(known)}"
         return f"{path}: unknown key {where}; {hint}"
     message = err["msg"].removeprefix("Value error, ")
-    return f"{path}: {where}: {message[0].lower()}{message[1:]}; fix the value"
+    if message[1:2].islower():  # "Input should…" → "input should…", but keep "URL…"
+        message = message[0].lower() + message[1:]
+    return f"{path}: {where}: {message}; fix the value"
+
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 def _load_logo(config_path: Path, logo: Path) -> str:
     path = logo.expanduser()
     if not path.is_absolute():
         path = config_path.parent / path
-    try:
-        data = path.resolve().read_bytes()
-    except OSError as exc:
+    where = f"{config_path}: practice.logo"
+    real = path.resolve()
+    if not real.is_file():
         raise TakehomeError(
-            f"{config_path}: practice.logo: cannot read {path} ({exc.strerror}); "
-            "check the path (relative paths start at the config file's folder)"
-        ) from None
+            f"{where}: {path} is not a file; check the path "
+            "(relative paths start at the config file's folder)"
+        )
+    if real.stat().st_size > MAX_LOGO_BYTES:
+        raise TakehomeError(
+            f"{where}: {path.name} is larger than 2 MB, and would go into every handout; "
+            "save a smaller version (a few hundred pixels wide is plenty)"
+        )
+    try:
+        data = real.read_bytes()
+    except OSError as exc:
+        raise TakehomeError(f"{where}: cannot read {path} ({exc.strerror}); check it") from None
     mime = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
-    if mime is None:
-        head = data[:512].lstrip().lower()
-        if path.suffix.lower() == ".svg" and (
-            head.startswith(b"<?xml") or head.startswith(b"<svg")
-        ):
-            mime = "image/svg+xml"
-        else:
-            raise TakehomeError(
-                f"{config_path}: practice.logo: {path.name} is not a PNG, JPEG or SVG image; "
-                "save the logo in one of those formats"
-            )
+    if mime is not None:
+        _verify_bitmap(data, where, path)
+    elif path.suffix.lower() == ".svg" and b"<svg" in data[:4096]:
+        mime = "image/svg+xml"
+    else:
+        raise TakehomeError(
+            f"{where}: {path.name} is not a PNG, JPEG or SVG image; "
+            "save the logo in one of those formats"
+        )
     # Embedded as a data: URL, so rendering needs no access to the logo's folder
     # (and an SVG logo's own links are refused by the renderer's URL fetcher).
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _verify_bitmap(data: bytes, where: str, path: Path) -> None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise TakehomeError(
+            f"{where}: {path.name} is damaged or not a complete image; save it again"
+        ) from None
+
+
 def config_problems(path: Path) -> list[str]:
     """Every problem in a profile (load_profile stops at the first), for `check`."""
     try:
-        load_profile(path)
-    except TakehomeError as first:
-        problems = [str(first)]
-    else:
-        return []
-    try:
         with path.open("rb") as handle:
-            ConfigFile.model_validate(tomllib.load(handle))
-    except ValidationError as exc:
-        problems += [_config_error(path, err) for err in exc.errors(include_url=False)[1:]]
+            data = tomllib.load(handle)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        pass  # already the first problem
+        try:
+            load_config(path)
+        except TakehomeError as exc:
+            return [str(exc)]
+        return []
+    problems = []
+    try:
+        ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        problems += [_config_error(path, err) for err in exc.errors(include_url=False)]
+    # The logo and the folders are checked even when other values are wrong.
+    practice = data.get("practice") if isinstance(data.get("practice"), dict) else {}
+    if isinstance(practice.get("logo"), str):
+        try:
+            _load_logo(path, Path(practice["logo"]))
+        except TakehomeError as exc:
+            problems.append(str(exc))
+    library = data.get("library") if isinstance(data.get("library"), dict) else {}
+    for key in ("templates", "handouts"):
+        if isinstance(library.get(key), str):
+            folder = Path(library[key]).expanduser()
+            folder = folder if folder.is_absolute() else path.parent / folder
+            if not folder.is_dir():
+                problems.append(
+                    f"{path}: library.{key}: {folder} is not a folder; create it or fix the path"
+                )
     return problems
 
 
