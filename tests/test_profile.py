@@ -403,3 +403,17 @@ def test_check_reports_logo_and_folder_problems_together(run, tmp_path):
     assert len(errors) == 4, errors
     for part in ("practice.brand_color", "practice.logo", "library.templates", "library.handouts"):
         assert any(part in error for error in errors)
+
+
+def test_init_checks_everything_before_copying_or_writing(run, tmp_path):
+    result = run("init", "x.toml", "--no-input", "--brand-color", "blue", "--customize", "mine")
+    assert result.exit_code == 1
+    assert not Path("mine").exists() and not Path("x.toml").exists()
+
+
+def test_init_takes_the_logo_from_the_current_folder(run, tmp_path):
+    make_logo(tmp_path / "logo.png")
+    result = run("init", "profiles/takehome.toml", "--no-input", "--logo", "logo.png")
+    assert result.exit_code == 0, result.output
+    assert f'logo = "{tmp_path / "logo.png"}"' in Path("profiles/takehome.toml").read_text()
+    assert run("--config", "profiles/takehome.toml", "check").exit_code == 0

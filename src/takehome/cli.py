@@ -33,7 +33,7 @@ from .output import (
     write_atomic,
 )
 from .paths import builtin_templates_dir
-from .practice import ENV_VAR, PROFILE_FIELDS, copy_library, user_config_path, write_config
+from .practice import ENV_VAR, PROFILE_FIELDS, user_config_path, write_config
 from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
 from .workspace import Workspace
 
@@ -369,25 +369,12 @@ def init(path, customize, no_input, **values):
     folder. An existing profile is never overwritten.
     """
     path = path or user_config_path()
-    if path.exists():
-        raise TakehomeError(f"{path}: already exists; edit it, or remove it first to start again")
-    if not no_input and sys.stdin.isatty():
-        for key in (
-            "name",
-            "therapist",
-            "credentials",
-            "phone",
-            "email",
-            "website",
-            "booking_link",
-        ):
+    if not path.exists() and not no_input and sys.stdin.isatty():
+        for key, (_, question) in PROFILE_FIELDS.items():
             if values[key] is None:
-                values[key] = (
-                    click.prompt(PROFILE_FIELDS[key][1], default="", show_default=False).strip()
-                    or None
-                )
-    library = copy_library(customize) if customize else None
-    write_config(path, values, library)
+                answer = click.prompt(f"{question} (Enter to skip)", default="", show_default=False)
+                values[key] = answer.strip() or None
+    write_config(path, values, customize)
     click.echo(f"Wrote {path}")
     if customize:
         click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
@@ -405,11 +392,22 @@ def init(path, customize, no_input, **values):
 @click.pass_obj
 def new(workspace: Workspace, topic, folder):
     """Start a new TOPIC file with every field present and explained."""
-    folder = folder or workspace.profile.handouts_dir or Path(".")
+    profile_folder = workspace.profile.handouts_dir
+    folder = folder or profile_folder or Path(".")
     text = new_topic_text(topic)
+    if topic in workspace.library.files():
+        click.echo(
+            f"Note: this replaces the topic '{topic}' from {workspace.library.files()[topic]}"
+        )
     path = write_atomic(folder / f"{topic}.toml", text.encode("utf-8"))
     click.echo(f"Wrote {path}")
-    click.echo("Fill it in, then run: takehome check")
+    if profile_folder is not None and folder.resolve() == profile_folder.resolve():
+        click.echo("Fill it in, then run: takehome check")
+    else:
+        click.echo(
+            f"Fill it in, then run: takehome --handouts {folder} check "
+            "(or set library.handouts in your profile to that folder)"
+        )
 
 
 @cli.command()

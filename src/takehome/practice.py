@@ -401,10 +401,13 @@ PROFILE_FIELDS = {
 }
 
 
-def write_config(
-    path: Path, values: dict[str, str | None], library: dict[str, Path] | None = None
-) -> Path:
-    """Write a commented takehome.toml; refuse to replace one. Validates first."""
+def write_config(path: Path, values: dict[str, str | None], customize: Path | None = None) -> Path:
+    """Write a commented takehome.toml; refuse to replace one.
+
+    Everything is validated before anything is written or copied. A logo path is
+    taken relative to the current folder and stored absolute. With ``customize``,
+    the built-in templates and handouts are copied there and the profile uses them.
+    """
     import tomlkit
 
     if path.exists():
@@ -413,14 +416,18 @@ def write_config(
     for key, value in values.items():
         if value not in (None, ""):
             sections[PROFILE_FIELDS[key][0]][key] = value
-    for key, folder in (library or {}).items():
-        sections["library"][key] = str(folder)
+    if "logo" in sections["practice"]:
+        logo = Path(sections["practice"]["logo"]).expanduser().resolve()
+        sections["practice"]["logo"] = str(logo)
     try:
         ConfigFile.model_validate(sections)
     except ValidationError as exc:
         raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
     if "logo" in sections["practice"]:
         _load_logo(path, Path(sections["practice"]["logo"]))
+    if customize is not None:
+        for key, folder in copy_library(customize).items():
+            sections["library"][key] = str(folder)
 
     doc = tomlkit.document()
     doc.add(tomlkit.comment("takehome practice profile. Docs: the README's 'Practice profile'."))
