@@ -462,3 +462,25 @@ def test_a_header_without_rows_is_one_clear_error(run):
     assert result.output == (
         "Error: clients.csv: has a header but no client rows; export the day's list again\n"
     )
+
+
+@pytest.mark.weasyprint_warnings_expected
+def test_unprintable_characters_are_not_shown_on_screen(run):
+    write_csv("Name,Topics\nAna \U00013000 Silva,glutes\n")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "Warning: row 2: no installed font can print these characters in this client's "
+        "details; install a font that has them"
+    )
+    assert "\U00013000" not in result.output
+
+
+def test_an_unwritable_output_folder_is_one_error(run, tmp_path):
+    write_csv("Name,Topics\nAna Silva,glutes\nBen Okafor,glutes\n")
+    Path("blocked").write_text("a file, not a folder")
+    result = run("batch", "clients.csv", "--out", "blocked/out", *DATE)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: --out blocked/out: cannot create it (Not a directory); choose another folder"
+    ]

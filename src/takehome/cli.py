@@ -29,11 +29,13 @@ from .output import (
     check_writable,
     choose_format,
     default_filename,
+    ensure_folder,
     resolve_output,
     write_atomic,
 )
 from .paths import builtin_templates_dir
 from .practice import ENV_VAR, PROFILE_FIELDS, user_config_path, write_config
+from .render_warnings import UNPRINTABLE
 from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
 from .workspace import Workspace
 
@@ -265,11 +267,16 @@ def batch(
         _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
         return
 
+    if plan.jobs:
+        ensure_folder(out_dir, "--out")
     remove_stale_temp_files(plan.jobs)
     outcomes = list(plan.settled)
 
     def report(outcome):
         for warning in outcome.warnings:
+            if warning.startswith(UNPRINTABLE):
+                # The characters would spell out part of the client's name.
+                warning = f"{UNPRINTABLE} in this client's details; install a font that has them"
             click.echo(f"Warning: row {outcome.row}: {warning}", err=True)
         if outcome.status == FAILED:
             click.echo(f"Error: {outcome.message}", err=True)

@@ -112,6 +112,18 @@ def _make_private_dirs(folder: Path) -> None:
         new.mkdir(mode=0o700, exist_ok=True)
 
 
+def ensure_folder(folder: Path, option: str) -> None:
+    """Create ``folder`` (privately) and check it can be written, before any work."""
+    try:
+        _make_private_dirs(folder)
+    except OSError as exc:
+        raise TakehomeError(
+            f"{option} {folder}: cannot create it ({exc.strerror}); choose another folder"
+        ) from None
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise TakehomeError(f"{option} {folder}: cannot write there; choose another folder")
+
+
 def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
     """Write ``data`` to ``path`` all at once, with mode 0600.
 

@@ -20,6 +20,7 @@ from . import fonts
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, Handout
 from .paths import builtin_templates_dir
+from .render_warnings import UNPRINTABLE
 from .templating import check_template_folder, make_environment, render_template
 
 HANDOUT_TEMPLATE = "handout.html.j2"
@@ -199,7 +200,7 @@ def _explain(messages: list[str]) -> list[str]:
     if missing:
         others.insert(
             0,
-            "no installed font can print these characters, so they show as empty boxes: "
+            f"{UNPRINTABLE}, so they show as empty boxes: "
             + " ".join(missing)
             + "; install a font that has them (on Debian: apt-get install fonts-noto-core)",
         )
