@@ -206,6 +206,7 @@ class TopicLibrary:
 
     def __init__(self, folders: list[Path] | None = None):
         self.folders = folders if folders is not None else [builtin_handouts_dir()]
+        self._loaded: dict[Path, LoadedTopic] = {}  # a batch asks for the same topics often
 
     def files(self) -> dict[str, Path]:
         """Map each topic key to the file that defines it."""
@@ -225,7 +226,10 @@ class TopicLibrary:
         if key not in files:
             known = ", ".join(files) or "(none)"
             raise TakehomeError(f"unknown topic '{key}'; known topics: {known}")
-        return load_topic(files[key])
+        path = files[key]
+        if path not in self._loaded:
+            self._loaded[path] = load_topic(path)
+        return self._loaded[path]
 
     def resolve(self, name: str) -> str:
         """The topic key for a topic key, title or booking-software service name.
@@ -250,10 +254,6 @@ class TopicLibrary:
                     return key
         known = ", ".join(files) or "(none)"
         raise TakehomeError(f"unknown topic '{name}'; known topics: {known}")
-
-    def load_all(self) -> list[LoadedTopic]:
-        """Load and validate every topic (stops at the first bad file)."""
-        return [load_topic(path) for path in self.files().values()]
 
 
 # Words a booking system adds to a service name that say nothing about the topic.

@@ -114,6 +114,7 @@ class Renderer:
         self.allowed_roots = (*self.template_dirs, *fonts.font_dirs())
         self._font_config = None
         self._fetcher = None
+        self._css = None
 
     def _stylesheet(self) -> Path:
         for folder in self.template_dirs:
@@ -121,15 +122,17 @@ class Renderer:
                 return folder / STYLESHEET
         raise TakehomeError(f"{STYLESHEET}: not found in {self.template_dirs}; reinstall takehome")
 
-    def html(self, handout: Handout, standalone: bool = False) -> str:
+    def html(self, handout: Handout, standalone: bool = False, *, _prebuilt: bool = False) -> str:
         """Render the handout's HTML; template errors name the template file and line.
 
         ``standalone`` HTML (for ``--format html``) carries its stylesheet inline
-        and links no local files, so it can be opened or sent anywhere.
+        and links no local files, so it can be opened or sent anywhere. Otherwise
+        it links the stylesheet and fonts (for a PDF, those come pre-parsed).
         """
         stylesheet = self._stylesheet()
         context = {
             "standalone": standalone,
+            "prebuilt": _prebuilt,
             "stylesheet_text": stylesheet.read_text(encoding="utf-8") if standalone else "",
             "handout": handout,
             "client": handout.client,
@@ -149,9 +152,29 @@ class Renderer:
         }
         return render_template(self.env, HANDOUT_TEMPLATE, context, self.template_dirs)
 
+    def _print_stylesheet(self):
+        # Parsed once per Renderer, fonts registered once: a batch worker reuses
+        # it for every client instead of parsing print.css for each handout.
+        import weasyprint
+
+        if self._css is None:
+            sheet = self._stylesheet()
+            faces = "".join(
+                f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
+                f"font-weight: {face.weight}; font-style: {face.style}; }}\n"
+                for face in fonts.font_faces()
+            )
+            self._css = weasyprint.CSS(
+                string=faces + sheet.read_text(encoding="utf-8"),
+                base_url=sheet.as_uri(),
+                url_fetcher=self._fetcher,
+                font_config=self._font_config,
+            )
+        return self._css
+
     def pdf(self, handout: Handout) -> Rendered:
         """Render the handout to PDF bytes, with warnings for the user."""
-        html = self.html(handout)
+        html = self.html(handout, _prebuilt=True)
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
@@ -169,7 +192,7 @@ class Renderer:
                 # Relative links resolve in the first (highest-priority) folder.
                 base_url=self.template_dirs[0].as_uri() + "/",
                 url_fetcher=self._fetcher,
-            ).render(font_config=self._font_config)
+            ).render(font_config=self._font_config, stylesheets=[self._print_stylesheet()])
             data = document.write_pdf()
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
