@@ -18,12 +18,10 @@ from .batch import (
     remove_stale_temp_files,
     run_batch,
 )
-from .check import MAX_GRADE, check_everything
 from .clients import Client, read_clients_csv
 from .content import new_topic_text
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
-from .mail import PASSWORD_VAR, Composer, Mailer, SentLog, smtp_settings
 from .output import (
     FORMATS,
     check_writable,
@@ -36,7 +34,6 @@ from .output import (
 from .paths import builtin_templates_dir
 from .practice import ENV_VAR, PROFILE_FIELDS, user_config_path, write_config
 from .render_warnings import UNPRINTABLE
-from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
 from .workspace import Workspace
 
 date_option = click.option(
@@ -421,6 +418,8 @@ def new(workspace: Workspace, topic, folder):
 @click.pass_obj
 def check(workspace: Workspace):
     """Check the profile, every topic and every template, and report all problems."""
+    from .check import MAX_GRADE, check_everything  # imports loaded only when used
+
     report = check_everything(workspace)
     click.echo(f"Profile: {report.profile}")
     for key, grade in report.grades.items():
@@ -507,6 +506,9 @@ def send(
     PDF. Each message sent is recorded in sent-log.jsonl in the output folder, and
     a re-run sends only what is not there yet (unless --resend).
     """
+    from .mail import PASSWORD_VAR, Composer, Mailer, SentLog, smtp_settings
+    from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
+
     profile = workspace.profile
     settings = smtp_settings(profile.config.email, profile.path)
     date = parse_date(date_text)
