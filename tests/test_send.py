@@ -393,3 +393,41 @@ def test_limit_sends_at_most_n(run, servers):
         "2 sent, 0 skipped (already sent), 0 failed, 3 held back by --limit"
     )
     assert len(server.inbox.messages) == 2
+
+
+def test_a_dropped_connection_is_reconnected_and_the_rate_limit_kept(run, servers):
+    # The server closes idle connections after 1 s; the rate limit (40 a minute,
+    # one every 1.5 s) makes every connection go idle, so each message needs a
+    # reconnect, and still every message arrives exactly once.
+    server = servers(timeout=1)
+    profile(server.port, extra="rate_limit = 40\n")
+    clients_csv(FIVE[:3])
+    started = time.monotonic()
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    assert sorted(e.rcpt_tos[0] for e in server.inbox.envelopes) == [
+        f"client{i}@example.com" for i in (1, 2, 3)
+    ]
+    assert elapsed >= 3.0  # two gaps of 1.5 s
+
+
+def test_resend_sends_again_what_the_log_has(run, servers):
+    server = servers()
+    profile(server.port)
+    assert send_one(run, "--send").exit_code == 0
+    again = send_one(run, "--send")
+    assert again.output.startswith("0 sent, 1 skipped (already sent), 0 failed")
+    resent = send_one(run, "--send", "--resend")
+    assert resent.output.startswith("1 sent, 0 skipped (already sent), 0 failed")
+    assert len(server.inbox.messages) == 2
+    assert len(Path("handouts-out/sent-log.jsonl").read_text().splitlines()) == 2
+
+
+def test_a_password_in_the_profile_is_refused(run, servers):
+    server = servers()
+    profile(server.port, extra='password = "hunter2"\n')
+    result = send_one(run)
+    assert result.exit_code == 1
+    assert "unknown key email.password" in result.output
+    assert "hunter2" not in result.output
