@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -278,33 +279,31 @@ def batch(
         if outcome.status == FAILED:
             click.echo(f"Error: {outcome.message}", err=True)
 
+    # A bar only on a terminal, showing initials only: never a full name on screen.
     show_bar = sys.stdout.isatty() and len(plan.jobs) > 1
+    bar_context = (
+        click.progressbar(
+            length=len(plan.jobs),
+            label="Rendering",
+            show_pos=True,
+            item_show_func=lambda initials: initials,
+        )
+        if show_bar
+        else contextlib.nullcontext()
+    )
     try:
-        if show_bar:
-            with click.progressbar(
-                length=len(plan.jobs),
-                label="Rendering",
-                show_pos=True,
-                item_show_func=lambda initials: initials,
-            ) as bar:
+        with bar_context as bar:
 
-                def advance(outcome):
-                    report(outcome)
+            def land(outcome):
+                report(outcome)
+                if bar is not None:
                     bar.update(1, outcome.initials)
 
-                outcomes += run_batch(
-                    plan.jobs,
-                    jobs,
-                    force=force,
-                    on_outcome=advance,
-                    template_dirs=workspace.template_dirs,
-                )
-        else:
             outcomes += run_batch(
                 plan.jobs,
                 jobs,
                 force=force,
-                on_outcome=report,
+                on_outcome=land,
                 template_dirs=workspace.template_dirs,
             )
     except BatchInterrupted as stop:

@@ -185,7 +185,6 @@ class ClientTable:
 
     rows: tuple[ClientRow, ...]
     warnings: tuple[str, ...]
-    columns: dict[str, str]  # field -> the header as written in the file
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[str]]:
@@ -325,7 +324,7 @@ def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of an export
         rows.append(_row(number, record, columns, labels))
-    return ClientTable(rows=tuple(rows), warnings=tuple(warnings), columns=written)
+    return ClientTable(rows=tuple(rows), warnings=tuple(warnings))
 
 
 def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[str, str]):

@@ -4,7 +4,8 @@ One TOML file (``takehome.toml``), found in this order: ``--config PATH``,
 ``$TAKEHOME_CONFIG``, ``./takehome.toml``, then the user's config folder
 (platformdirs: ``~/.config/takehome/takehome.toml`` on Linux). Without one, a
 neutral default practice is used, so ``make`` works with no configuration.
-Relative paths in the file (logo, folders) are relative to the file itself.
+Relative paths to the logo, the library folders and the CA file are relative to
+the profile's own folder; the output folder is relative to where takehome runs.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .errors import TakehomeError
 CONFIG_NAME = "takehome.toml"
 ENV_VAR = "TAKEHOME_CONFIG"
 DEFAULT_BRAND_COLOR = "#2f5d62"
+DEFAULT_NAME = "Your massage therapist"  # the neutral practice block, until a profile exists
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -45,7 +47,7 @@ class _Section(BaseModel):
 class PracticeSection(_Section):
     """[practice]: printed on every handout."""
 
-    name: Text = "Your massage therapist"
+    name: Text = DEFAULT_NAME
     therapist: Text | None = None
     credentials: Text | None = None  # e.g. "LMT"
     phone: Text | None = None
@@ -117,7 +119,7 @@ LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 class Practice:
     """Practice details as the templates use them (paths resolved, logo loaded)."""
 
-    name: str = "Your massage therapist"
+    name: str = DEFAULT_NAME
     therapist: str | None = None
     credentials: str | None = None
     phone: str | None = None

@@ -120,7 +120,8 @@ class Renderer:
         for folder in self.template_dirs:
             if (folder / STYLESHEET).is_file():
                 return folder / STYLESHEET
-        raise TakehomeError(f"{STYLESHEET}: not found in {self.template_dirs}; reinstall takehome")
+        places = ", ".join(str(folder) for folder in self.template_dirs)
+        raise TakehomeError(f"{STYLESHEET}: not found in {places}; add it there")
 
     def html(self, handout: Handout, standalone: bool = False, *, _prebuilt: bool = False) -> str:
         """Render the handout's HTML; template errors name the template file and line.
