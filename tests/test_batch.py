@@ -296,23 +296,43 @@ def test_two_jobs_write_the_same_files_as_one(tmp_path):
     assert results["1"] == results["2"]
 
 
-def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
-    _many_clients(tmp_path / "clients.csv", 24)
+def _start_batch(tmp_path: Path, clients: int, until_pdfs: int = 1) -> subprocess.Popen:
+    """Start a real two-worker batch in its own process group; return once it has
+    written ``until_pdfs`` handouts (so a signal lands mid-batch)."""
+    _many_clients(tmp_path / "clients.csv", clients)
     out = tmp_path / "handouts-out"
     process = subprocess.Popen(
         [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if out.exists() and len(list(out.glob("*.pdf"))) >= 3:
+        if out.exists() and len(list(out.glob("*.pdf"))) >= until_pdfs:
             break
         time.sleep(0.02)
+    return process
+
+
+def _group_ends(process: subprocess.Popen, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
+    out = tmp_path / "handouts-out"
+    process = _start_batch(tmp_path, 24, until_pdfs=3)
     os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write
-    process.wait()
+    process.communicate()
 
     finished = list(out.glob("*.pdf"))
     assert 3 <= len(finished) < 24, "kill the batch while it is still working"
@@ -332,19 +352,8 @@ def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
 
 
 def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
-    _many_clients(tmp_path / "clients.csv", 200)
     out = tmp_path / "handouts-out"
-    process = subprocess.Popen(
-        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
-        time.sleep(0.02)
+    process = _start_batch(tmp_path, 200)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     stdout, stderr = process.communicate(timeout=60)
 
@@ -354,25 +363,12 @@ def test_ctrl_c_stops_the_workers_cleanly(tmp_path):
     assert stdout == f"Interrupted: {finished} written, 0 skipped (already there), 0 failed\n"
     assert stderr == "Run the same command again to finish the rest.\n"
     assert list(out.glob(".*.part")) == []
-    with pytest.raises(ProcessLookupError):  # no worker outlives the batch
-        os.killpg(process.pid, 0)
+    assert _group_ends(process, 0.5)  # no worker outlives the batch
 
 
 @pytest.mark.parametrize("signals", [("INT", "INT"), ("TERM",)], ids=["ctrl-c-twice", "sigterm"])
 def test_a_second_ctrl_c_or_sigterm_still_stops_cleanly(tmp_path, signals):
-    _many_clients(tmp_path / "clients.csv", 200)
-    out = tmp_path / "handouts-out"
-    process = subprocess.Popen(
-        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
-        time.sleep(0.02)
+    process = _start_batch(tmp_path, 200)
     for name in signals:
         if name == "INT":
             os.killpg(process.pid, signal.SIGINT)  # the terminal signals the whole group
@@ -384,36 +380,15 @@ def test_a_second_ctrl_c_or_sigterm_still_stops_cleanly(tmp_path, signals):
     assert process.returncode == 130, stderr
     assert stdout.startswith("Interrupted: ")
     assert "Traceback" not in stderr
-    assert list(out.glob(".*.part")) == []
-    time.sleep(0.5)
-    with pytest.raises(ProcessLookupError):  # no worker outlives the batch
-        os.killpg(process.pid, 0)
+    assert list((tmp_path / "handouts-out").glob(".*.part")) == []
+    assert _group_ends(process)
 
 
 def test_workers_end_when_the_batch_is_killed(tmp_path):
-    _many_clients(tmp_path / "clients.csv", 200)
-    out = tmp_path / "handouts-out"
-    process = subprocess.Popen(
-        [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out.exists() and list(out.glob("*.pdf"))):
-        time.sleep(0.02)
+    process = _start_batch(tmp_path, 200)
     os.kill(process.pid, signal.SIGKILL)  # the parent only: it cannot clean up
-    process.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    with pytest.raises(ProcessLookupError):
-        os.killpg(process.pid, 0)
+    process.communicate()
+    assert _group_ends(process)
 
 
 def test_a_booking_system_export_with_a_title_row(run):
