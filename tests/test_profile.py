@@ -183,8 +183,12 @@ def test_no_profile_at_all(run):
             "output.paper: input should be 'letter' or 'a4'; fix the value",
         ),
         ('[practice]\nbooking_link = "not a link"\n', "practice.booking_link: "),
+        (
+            '[practice]\nname = "Harbour\\r\\nBcc: evil@example.com"\n',
+            "practice.name: must be one line with no control characters; fix the value",
+        ),
     ],
-    ids=["typo", "colour", "toml", "missing-logo", "not-an-image", "paper", "link"],
+    ids=["typo", "colour", "toml", "missing-logo", "not-an-image", "paper", "link", "line-break"],
 )
 def test_bad_profile_is_one_clear_line(run, tmp_path, text, message):
     (tmp_path / "notes.txt").write_text("not an image")

@@ -28,11 +28,12 @@ PASSWORD = "s3cret-pass"
 class Inbox:
     """An aiosmtpd handler that keeps every message and can refuse addresses."""
 
-    def __init__(self, refuse=(), stall_after=None):
+    def __init__(self, refuse=(), stall_after=None, hang_up_after_data=False):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
         self.refuse = set(refuse)
         self.stall_after = stall_after  # hang on the next RCPT after this many messages
+        self.hang_up_after_data = hang_up_after_data  # keep the message, never answer
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.stall_after is not None and len(self.messages) >= self.stall_after:
@@ -45,6 +46,8 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        if self.hang_up_after_data:
+            server.transport.close()
         return "250 Message accepted"
 
 
@@ -176,7 +179,8 @@ def test_a_sent_message_arrives_intact_and_says_nothing_of_health(run, servers):
 
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == PDF.name
+    # Named by date only: a topic's name could itself reveal a condition.
+    assert attachment.get_filename() == "take-home-notes_2026-11-25.pdf"
     assert attachment.get_content() == PDF.read_bytes()
 
     assert str(message["From"]) == "Zoë's Massage Studio <studio@example.com>"
@@ -378,7 +382,7 @@ def test_consent_is_required_when_configured(run, servers):
     )
     result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
     assert result.exit_code == 0, result.output
-    assert "row 3: no consent to email recorded; not sent" in result.output
+    assert "row 3: the client said no to email; not sent" in result.output
     assert "row 4: no consent to email recorded; not sent" in result.output
     assert [e.rcpt_tos[0] for e in server.inbox.envelopes] == ["yes@example.com"]
 
@@ -431,3 +435,75 @@ def test_a_password_in_the_profile_is_refused(run, servers):
     assert result.exit_code == 1
     assert "unknown key email.password" in result.output
     assert "hunter2" not in result.output
+
+
+def test_a_drop_after_the_message_was_handed_over_is_never_sent_twice(run, servers):
+    inbox = Inbox(hang_up_after_data=True)
+    server = servers(inbox)
+    profile(server.port)
+    first = send_one(run, "--send")
+    assert first.exit_code == 1
+    assert "it may have arrived; it is marked uncertain in the sent log" in first.output
+    assert len(inbox.messages) == 1  # it did arrive
+
+    inbox.hang_up_after_data = False
+    second = send_one(run, "--send")
+    assert second.output.startswith("0 sent, 1 skipped (already sent), 0 failed")
+    assert len(inbox.messages) == 1  # and nobody got it twice
+    assert '"status": "uncertain"' in Path("handouts-out/sent-log.jsonl").read_text()
+
+
+def test_a_client_who_said_no_is_never_emailed(run, servers):
+    server = servers()
+    profile(server.port)  # require_consent is off
+    Path("clients.csv").write_text(
+        "Name,Email,Topics,Email OK\nAna Silva,ana@example.com,glutes,no\n"
+        "Ben Okafor,ben@example.com,glutes,\n"
+    )
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert "row 2: the client said no to email; not sent" in result.output
+    assert [e.rcpt_tos[0] for e in server.inbox.envelopes] == ["ben@example.com"]
+
+
+def test_addresses_outside_ascii(run, servers):
+    server = servers()
+    profile(server.port)
+    bad = run("send", "glutes", "--client", "Zoë", "--to", "zoë@example.com")
+    assert bad.exit_code == 1 and len(bad.output.splitlines()) == 1
+    assert bad.output.startswith("Error: --to: 'zoë@example.com' is not a valid email address")
+    ok = run("send", "glutes", "--client", "Zoë", "--to", "zoe@exämple.com", "--send")
+    assert ok.exit_code == 0, ok.output
+    assert server.inbox.envelopes[0].rcpt_tos == ["zoe@xn--exmple-cua.com"]
+
+
+def test_a_password_is_never_sent_unencrypted_over_the_network(run):
+    Path("takehome.toml").write_text(
+        '[email]\nhost = "mail.example.com"\nsecurity = "none"\nusername = "sam"\n'
+        'from_address = "studio@example.com"\n'
+    )
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert "the password would cross the network unencrypted" in result.output
+
+
+def test_two_sends_at_once_are_refused(run, servers):
+    import fcntl
+
+    server = servers()
+    profile(server.port)
+    assert send_one(run).exit_code == 0  # a dry run makes the handout
+    with open("handouts-out/sent-log.jsonl.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another send is running
+        result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert "another `takehome send` is running for this folder" in result.output
+    assert server.inbox.messages == []
+
+
+def test_a_csv_without_email_addresses_is_an_error(run, servers):
+    server = servers()
+    profile(server.port)
+    Path("clients.csv").write_text("Name,Topics\nAna Silva,glutes\n")
+    result = run("send", "--csv", "clients.csv", "--send")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the CSV has no email addresses")

@@ -564,14 +564,17 @@ def send(
             password = click.prompt(f"Password for {settings.username}", hide_input=True)
     folder = deliveries[0].pdf.parent if deliveries else profile.output_dir
     log = SentLog(folder)
-    tally = send_all(
-        messages,
-        Mailer(settings, password),
-        log,
-        resend=resend,
-        limit=limit,
-        on_event=lambda line: click.echo(line, err=True),
-    )
+    for warning in log.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    with log.locked():
+        tally = send_all(
+            messages,
+            Mailer(settings, password),
+            log,
+            resend=resend,
+            limit=limit,
+            on_event=lambda line: click.echo(line, err=True),
+        )
     held = f", {tally.not_sent} held back by --limit" if tally.not_sent else ""
     click.echo(
         f"{tally.sent} sent, {tally.already} skipped (already sent), "

@@ -12,6 +12,7 @@ the PDF.
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import json
 import os
 import smtplib
@@ -28,6 +29,7 @@ from .practice import EmailSection, Practice
 from .templating import make_environment, render_template
 
 PASSWORD_VAR = "TAKEHOME_SMTP_PASSWORD"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 SENT_LOG = "sent-log.jsonl"
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 
@@ -40,7 +42,10 @@ def check_address(address: str, where: str) -> str:
         # A line break in an address is an attempt to add headers (Bcc: ...).
         raise TakehomeError(f"{where}: the email address contains a line break; fix the address")
     try:
-        return validate_email(address, check_deliverability=False).normalized
+        # ASCII only (international domains become punycode): every server can
+        # take it, and the headers stay plain.
+        checked = validate_email(address, check_deliverability=False, allow_smtputf8=False)
+        return checked.ascii_email or checked.normalized
     except EmailNotValidError as exc:
         raise TakehomeError(
             f"{where}: '{address}' is not a valid email address ({exc}); fix it"
@@ -85,6 +90,19 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
             ca_file = config_path.parent / ca_file
         if not ca_file.is_file():
             raise TakehomeError(f"{source}: email.ca_file: {ca_file} not found; fix the path")
+    if section.security == "none" and section.username and section.host not in LOCAL_HOSTS:
+        raise TakehomeError(
+            f'{source}: email.security is "none" but a username is set: the password would '
+            'cross the network unencrypted; use "starttls" or "ssl"'
+        )
+    if ca_file is not None:
+        try:
+            ssl.create_default_context(cafile=str(ca_file))
+        except (ssl.SSLError, OSError):
+            raise TakehomeError(
+                f"{source}: email.ca_file: {ca_file} is not a PEM certificate file; "
+                "give the certificate authority's .pem file"
+            ) from None
     return SmtpSettings(
         host=section.host,
         port=section.port or DEFAULT_PORTS[section.security],
@@ -122,7 +140,8 @@ class Composer:
         """One message with the PDF attached. The templates see no health details."""
         context = {"practice": practice, "client_name": client_name}
         subject = " ".join(self._render("subject.txt.j2", context).split())
-        message = EmailMessage()
+        # 7-bit transfer encodings: plain ASCII on the wire, whatever the server.
+        message = EmailMessage(policy=email.policy.default.clone(cte_type="7bit"))
         message["From"] = formataddr((practice.name, from_address))
         message["To"] = formataddr((client_name, to))
         message["Subject"] = subject
@@ -130,8 +149,11 @@ class Composer:
         message["Message-ID"] = make_msgid(domain=from_address.rsplit("@", 1)[1])
         message.set_content(self._render("body.txt.j2", context))
         message.add_alternative(self._render("body.html.j2", context), subtype="html")
+        # The attachment's name says when, not which topics: a topic named after
+        # a condition would show in every mail client.
+        attachment_name = f"take-home-notes_{pdf.name.split('_', 1)[0]}.pdf"
         message.add_attachment(
-            pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name
+            pdf.read_bytes(), maintype="application", subtype="pdf", filename=attachment_name
         )
         return message
 
@@ -140,40 +162,85 @@ class Composer:
 
 
 class SentLog:
-    """Append-only JSON lines: who was sent which file, when, with which Message-ID."""
+    """Append-only JSON lines: who was sent which file, when, with which Message-ID.
+
+    An entry's status is "sent", or "uncertain" when the connection dropped after
+    the message was handed over; either way it is not sent again without --resend.
+    """
 
     def __init__(self, folder: Path):
         self.path = folder / SENT_LOG
         self.sent: set[tuple[str, str]] = set()
-        if self.path.exists():
-            for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-                if not line.strip():
+        self.warnings: list[str] = []
+        self._needs_newline = False
+        if not self.path.exists():
+            return
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                self.sent.add((entry["to"], entry["file"]))
+            except (ValueError, KeyError, TypeError):
+                if number == len(lines) and not text.endswith("\n"):
+                    # A crash while the last line was written: go on, but say so.
+                    self._needs_newline = True
+                    self.warnings.append(
+                        f"{self.path}:{number}: the last line was cut off (a crash while "
+                        "writing); check by hand whether that client got their email"
+                    )
                     continue
-                try:
-                    entry = json.loads(line)
-                    self.sent.add((entry["to"], entry["file"]))
-                except (ValueError, KeyError, TypeError):
-                    raise TakehomeError(
-                        f"{self.path}:{number}: not a sent-log line; fix or remove that line"
-                    ) from None
+                raise TakehomeError(
+                    f"{self.path}:{number}: not a sent-log line; fix or remove that line"
+                ) from None
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Only one send at a time per output folder: two at once would send twice."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(SENT_LOG + ".lock"), "a") as handle:
+            try:
+                import fcntl
+
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:
+                pass  # no fcntl (Windows): no lock
+            except OSError:
+                raise TakehomeError(
+                    f"{self.path.parent}: another `takehome send` is running for this "
+                    "folder; wait for it to finish"
+                ) from None
+            yield self
 
     def has(self, to: str, file: Path) -> bool:
         return (to, file.name) in self.sent
 
-    def record(self, to: str, file: Path, message_id: str) -> None:
+    def record(self, to: str, file: Path, message_id: str, status: str = "sent") -> None:
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "status": status,
             "to": to,
             "file": file.name,
             "message_id": message_id,
         }
         # One line per message, flushed to disk before the next is sent, so the
         # log says exactly who got what even after a crash.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
+        line = ("\n" if self._needs_newline else "") + json.dumps(entry, ensure_ascii=False)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as log:
+                log.write(line + "\n")
+                log.flush()
+                os.fsync(log.fileno())
+        except OSError as exc:
+            raise StopSending(
+                f"{self.path}: could not record that {file.name} was {status} to {to} "
+                f"({exc.strerror}); nothing more was sent; fix this before running again, "
+                "or that client gets the email twice"
+            ) from None
+        self._needs_newline = False
         self.sent.add((to, file.name))
 
 
@@ -186,6 +253,26 @@ class StopSending(TakehomeError):
 
 class RecipientRefused(TakehomeError):
     """The server refused this one recipient; the others can still go."""
+
+
+class Uncertain(StopSending):
+    """The connection dropped after the message was handed over: it may have arrived."""
+
+
+def _text(reply: bytes) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it goes over SMTP: CRLF line ends, dots at line starts doubled."""
+    from email.generator import BytesGenerator
+    from io import BytesIO
+
+    buffer = BytesIO()
+    BytesGenerator(buffer, policy=message.policy.clone(linesep="\r\n")).flatten(message)
+    return smtplib.quotedata(buffer.getvalue().decode("ascii", errors="surrogateescape")).encode(
+        "ascii", errors="surrogateescape"
+    )
 
 
 class Mailer:
@@ -253,37 +340,72 @@ class Mailer:
                 time.sleep(wait)
 
     def send(self, message: EmailMessage, to: str) -> None:
-        """Send one message; reconnect once if the connection was dropped."""
+        """Send one message; reconnect once if the connection was dropped before the
+        server had the whole message.
+
+        The SMTP steps are taken one by one so that a drop can be told apart: a
+        drop before the end of DATA is safe to retry, a drop after it is not (the
+        message may have arrived), and raises Uncertain instead.
+        """
         self._pace()
+        data = _wire_bytes(message)
         for attempt in (1, 2):
             if self._smtp is None:
                 self.connect()
+            smtp = self._smtp
             try:
-                self._smtp.send_message(
-                    message, from_addr=self.settings.from_address, to_addrs=[to]
-                )
+                code, reply = smtp.mail(self.settings.from_address)
+                if code != 250:
+                    raise StopSending(
+                        f"{self.settings.where}: the server refused the sender "
+                        f"{self.settings.from_address} ({code} {_text(reply)}); "
+                        "check email.from_address and email.username"
+                    )
+                code, reply = smtp.rcpt(to)
+                if code == 421:
+                    raise smtplib.SMTPServerDisconnected(_text(reply))
+                if code not in (250, 251):
+                    with contextlib.suppress(OSError, smtplib.SMTPException):
+                        smtp.rset()
+                    raise RecipientRefused(f"the server refused {to} ({code} {_text(reply)})")
+                smtp.putcmd("data")
+                code, reply = smtp.getreply()
+                if code == 421:
+                    raise smtplib.SMTPServerDisconnected(_text(reply))
+                if code != 354:
+                    with contextlib.suppress(OSError, smtplib.SMTPException):
+                        smtp.rset()
+                    raise RecipientRefused(
+                        f"the server refused the message to {to} ({code} {_text(reply)})"
+                    )
+            except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError) as exc:
+                self.close()
+                if attempt == 2:
+                    raise StopSending(
+                        f"{self.settings.where}: the connection dropped twice ({exc}); "
+                        "the log shows what was sent; run the same command again later"
+                    ) from None
+                continue
+            # From here the server may have the message: never send it again blindly.
+            try:
+                smtp.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+                smtp.send(b".\r\n")
+                code, reply = smtp.getreply()
+            except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError) as exc:
+                self.close()
+                raise Uncertain(
+                    f"the connection dropped while {to}'s message was being delivered ({exc}); "
+                    "it may have arrived"
+                ) from None
+            if code == 250:
                 self._last_sent = time.monotonic()
                 return
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, reason = next(iter(exc.recipients.values()))
-                raise RecipientRefused(
-                    f"the server refused {to} ({code} {reason.decode(errors='replace')})"
-                ) from None
-            except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError) as exc:
-                dropped = exc
-            except smtplib.SMTPResponseException as exc:
-                if exc.smtp_code != 421:  # 421: the server is closing the connection
-                    raise RecipientRefused(
-                        f"the server refused the message to {to} ({exc.smtp_code} "
-                        f"{exc.smtp_error.decode(errors='replace')})"
-                    ) from None
-                dropped = exc
-            self.close()
-            if attempt == 2:
-                raise StopSending(
-                    f"{self.settings.where}: the connection dropped twice ({dropped}); "
-                    "the log shows what was sent; run the same command again later"
-                ) from None
+            if code == 421 and attempt == 1:
+                self.close()
+                continue
+            raise RecipientRefused(
+                f"the server refused the message to {to} ({code} {_text(reply)})"
+            )
 
     def close(self) -> None:
         if self._smtp is not None:

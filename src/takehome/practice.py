@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AnyHttpUrl,
     BaseModel,
     ConfigDict,
@@ -37,7 +38,19 @@ ENV_VAR = "TAKEHOME_CONFIG"
 DEFAULT_BRAND_COLOR = "#2f5d62"
 DEFAULT_NAME = "Your massage therapist"  # the neutral practice block, until a profile exists
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+def _one_line(value: str) -> str:
+    # A line break in a name would end up in email headers and page headers.
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("must be one line with no control characters")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_one_line),
+]
 
 
 class _Section(BaseModel):

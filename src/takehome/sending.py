@@ -8,7 +8,15 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .errors import TakehomeError
-from .mail import Composer, Mailer, RecipientRefused, SentLog, SmtpSettings, StopSending
+from .mail import (
+    Composer,
+    Mailer,
+    RecipientRefused,
+    SentLog,
+    SmtpSettings,
+    StopSending,
+    Uncertain,
+)
 from .output import write_atomic
 from .practice import Practice
 
@@ -87,6 +95,15 @@ def send_all(
                 tally.failed += 1
                 on_event(f"Error: {delivery.label}: {exc}")
                 continue
+            except Uncertain as exc:
+                # Logged so that a re-run does not send it twice; the user decides.
+                log.record(delivery.to, delivery.pdf, message["Message-ID"], status="uncertain")
+                tally.failed += len(messages) - index
+                on_event(
+                    f"Error: {delivery.label}: {exc}; it is marked uncertain in the sent log "
+                    "and will not be sent again unless you use --resend; nothing more was sent"
+                )
+                break
             except StopSending as exc:
                 for rest, _ in messages[index:]:
                     if not resend and log.has(rest.to, rest.pdf):
@@ -157,6 +174,11 @@ def prepare_csv(
     from .batch import FAILED, plan_batch, remove_stale_temp_files, run_batch
     from .mail import check_address
 
+    if not any(row.email for row in table.rows):
+        raise TakehomeError(
+            "the CSV has no email addresses; add an Email column (Email, E-mail or "
+            "Email Address) to send"
+        )
     rows = {row.row: row for row in table.rows}
     addresses: dict[int, str] = {}
     left_out: list[str] = []
@@ -165,6 +187,8 @@ def prepare_csv(
             continue
         if not row.email:
             left_out.append(f"row {row.row}: no email address; not sent")
+        elif row.consent is False:
+            left_out.append(f"row {row.row}: the client said no to email; not sent")
         elif require_consent and row.consent is not True:
             left_out.append(f"row {row.row}: no consent to email recorded; not sent")
         else:
