@@ -51,6 +51,39 @@ def paper_option(help_text: str):
     )
 
 
+def csv_options(prefix: str):
+    """--topic, --encoding and --jobs: for a CSV of clients (batch, send --csv)."""
+
+    def add(command):
+        for option in reversed(
+            [
+                click.option(
+                    "--jobs",
+                    "-j",
+                    type=click.IntRange(min=1),
+                    default=os.cpu_count() or 1,
+                    show_default=True,
+                    help=f"{prefix}How many handouts to render at once (worker processes).",
+                ),
+                click.option(
+                    "--topic",
+                    "default_topics",
+                    multiple=True,
+                    metavar="TOPIC",
+                    help=f"{prefix}Topic for rows with no Topics/Service cell (repeat for more).",
+                ),
+                click.option(
+                    "--encoding",
+                    help=f"{prefix}The CSV file's encoding, if not UTF-8 (e.g. cp1252).",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
 class _Group(click.Group):
     """Turns a TakehomeError anywhere below into one line and exit status 1."""
 
@@ -196,24 +229,9 @@ def make(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the handouts to [the profile's folder, else handouts-out].",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default=True,
-    help="How many handouts to render at once (worker processes).",
-)
-@click.option(
-    "--topic",
-    "default_topics",
-    multiple=True,
-    metavar="TOPIC",
-    help="Topic for rows with no Topics/Service cell (repeat for more).",
-)
+@csv_options("")
 @date_option
 @paper_option("Paper size for rows with no Paper cell.")
-@click.option("--encoding", help="The CSV file's encoding, if not UTF-8 (e.g. cp1252).")
 @click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
 @click.pass_obj
@@ -448,21 +466,7 @@ def check(workspace: Workspace):
     metavar="CLIENTS.csv",
     help="A day's clients instead of one: a CSV with an Email column (see batch).",
 )
-@click.option(
-    "--topic",
-    "default_topics",
-    multiple=True,
-    metavar="TOPIC",
-    help="With --csv: topic for rows with none.",
-)
-@click.option("--encoding", help="With --csv: the file's encoding, if not UTF-8.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    help="With --csv: handouts rendered at once.",
-)
+@csv_options("With --csv: ")
 @date_option
 @paper_option("Paper size.")
 @click.option(
