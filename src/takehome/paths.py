@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import TakehomeError
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -14,7 +16,7 @@ def _data_dir(name: str) -> Path:
     for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"takehome's built-in {name}/ folder is missing; reinstall takehome")
+    raise TakehomeError(f"takehome's built-in {name}/ folder is missing; reinstall takehome")
 
 
 def builtin_templates_dir() -> Path:
