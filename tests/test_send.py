@@ -507,3 +507,25 @@ def test_a_csv_without_email_addresses_is_an_error(run, servers):
     result = run("send", "--csv", "clients.csv", "--send")
     assert result.exit_code == 1
     assert result.output.startswith("Error: the CSV has no email addresses")
+
+
+def test_a_cut_off_last_log_line_is_reported_and_sending_goes_on(run, servers):
+    server = servers()
+    profile(server.port)
+    clients_csv(FIVE[:2])
+    Path("handouts-out").mkdir()
+    Path("handouts-out/sent-log.jsonl").write_text('{"time": "2026-11-25T10:00:00", "to": "cli')
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert result.exit_code == 0, result.output
+    assert "the last line was cut off" in result.output
+    lines = Path("handouts-out/sent-log.jsonl").read_text().splitlines()
+    assert len(lines) == 3 and all(line.startswith("{") for line in lines)
+
+
+def test_a_ca_file_that_is_not_a_certificate_is_named(run, servers, tmp_path):
+    server = servers()
+    (tmp_path / "ca.pem").write_text("not a certificate")
+    profile(server.port, "starttls", ca_file=tmp_path / "ca.pem")
+    result = send_one(run)
+    assert result.exit_code == 1
+    assert "email.ca_file" in result.output and "is not a PEM certificate file" in result.output
