@@ -52,6 +52,7 @@ def check_everything(workspace: Workspace) -> Report:
         template_dirs = (templates,) if templates else ()
 
     valid = []
+    effective = library.files()  # the file each key resolves to
     for folder in library.folders:
         for path in sorted(folder.glob("*.toml")):
             report.topics += 1
@@ -63,7 +64,7 @@ def check_everything(workspace: Workspace) -> Report:
             except TakehomeError as exc:
                 report.problems.append(str(exc))
                 continue
-            if library.files().get(loaded.key) == path:
+            if effective.get(loaded.key) == path:
                 valid.append(loaded)
                 report.grades[loaded.key] = reading_grade(prose(loaded.topic))
 

@@ -416,10 +416,9 @@ def new(workspace: Workspace, topic, folder):
     profile_folder = workspace.profile.handouts_dir
     folder = folder or profile_folder or Path(".")
     text = new_topic_text(topic)
-    if topic in workspace.library.files():
-        click.echo(
-            f"Note: this replaces the topic '{topic}' from {workspace.library.files()[topic]}"
-        )
+    existing = workspace.library.files().get(topic)
+    if existing:
+        click.echo(f"Note: this replaces the topic '{topic}' from {existing}")
     path = write_atomic(folder / f"{topic}.toml", text.encode("utf-8"))
     click.echo(f"Wrote {path}")
     if profile_folder is not None and folder.resolve() == profile_folder.resolve():

@@ -207,14 +207,18 @@ class TopicLibrary:
     def __init__(self, folders: list[Path] | None = None):
         self.folders = folders if folders is not None else [builtin_handouts_dir()]
         self._loaded: dict[Path, LoadedTopic] = {}  # a batch asks for the same topics often
+        self._files: dict[str, Path] | None = None
 
     def files(self) -> dict[str, Path]:
-        """Map each topic key to the file that defines it."""
-        found: dict[str, Path] = {}
-        for folder in self.folders:
-            for path in sorted(folder.glob(f"*{TOPIC_SUFFIX}")):
-                found[path.name.removesuffix(TOPIC_SUFFIX)] = path
-        return dict(sorted(found.items()))
+        """Map each topic key to the file that defines it (read once; do not modify)."""
+        # A library lives for one command; a batch resolves topics for every row.
+        if self._files is None:
+            found: dict[str, Path] = {}
+            for folder in self.folders:
+                for path in sorted(folder.glob(f"*{TOPIC_SUFFIX}")):
+                    found[path.name.removesuffix(TOPIC_SUFFIX)] = path
+            self._files = dict(sorted(found.items()))
+        return self._files
 
     def keys(self) -> list[str]:
         """The known topic keys, sorted."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import functools
 import os
 import re
 import tomllib
@@ -164,12 +165,15 @@ class Practice:
 
     def booking_qr_svg(self) -> str | None:
         """The booking link as a QR code, an SVG data URL (sharp at any size)."""
-        if not self.booking_link:
-            return None
-        import segno  # only when there is a link to encode
+        return _qr_svg(self.booking_link) if self.booking_link else None
 
-        qr = segno.make(self.booking_link, error="m")
-        return qr.svg_data_uri(scale=4, border=2, dark="#000000")
+
+@functools.cache
+def _qr_svg(link: str) -> str:
+    # Cached: every handout of a batch carries the same code (3 ms to make each).
+    import segno  # only when there is a link to encode
+
+    return segno.make(link, error="m").svg_data_uri(scale=4, border=2, dark="#000000")
 
 
 DEFAULT_PRACTICE = Practice()
