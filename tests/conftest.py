@@ -26,6 +26,15 @@ class _Collect(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory, monkeypatch):
+    """No profile or setting of the machine's user can change a result: the user
+    config folder is an empty one of the test's own, and takehome's variables are unset."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+    for name in ("TAKEHOME_CONFIG", "TAKEHOME_SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def weasyprint_warnings(request):
     """Fail any test during which WeasyPrint logs a warning (a missing font or
     image must not pass silently), unless the test expects warnings."""
@@ -77,7 +86,7 @@ def make_handout():
         client = Client.create(
             name, conditions, note=note, next_visit=kwargs.pop("next_visit", None)
         )
-        return build_handout(list(topics), client, date=DATE, **kwargs)
+        return build_handout(list(topics), client, date=kwargs.pop("date", DATE), **kwargs)
 
     return _make
 

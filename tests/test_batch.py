@@ -377,7 +377,8 @@ def test_a_second_ctrl_c_or_sigterm_still_stops_cleanly(tmp_path, signals):
         time.sleep(0.05)
     stdout, stderr = process.communicate(timeout=60)
 
-    assert process.returncode == 130, stderr
+    # 128 + the signal's number, as a shell reports it: 130 for Ctrl-C, 143 for SIGTERM.
+    assert process.returncode == (130 if signals[0] == "INT" else 143), stderr
     assert stdout.startswith("Interrupted: ")
     assert "Traceback" not in stderr
     assert list((tmp_path / "handouts-out").glob(".*.part")) == []

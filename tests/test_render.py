@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -184,13 +185,11 @@ def _custom_templates(tmp_path: Path, snippet: str = "", css: str | None = None)
     ("snippet", "css"),
     [
         ('<img src="file:///etc/passwd">', None),
-        ('<link rel="attachment" href="file:///etc/passwd">', None),
-        ('<a rel="attachment" href="file:///etc/hostname">x</a>', None),
         ("", 'body { background: url("file:///etc/passwd"); }'),
         ('<img src="http://127.0.0.1:9/logo.png">', None),
         ('<link rel="stylesheet" href="https://example.org/x.css">', None),
     ],
-    ids=["img-file", "link-attachment", "a-attachment", "css-url", "http", "https"],
+    ids=["img-file", "css-url", "http", "https"],
 )
 def test_reading_outside_allowed_folders_stops_the_render(tmp_path, make_handout, snippet, css):
     renderer = Renderer([_custom_templates(tmp_path, snippet, css)])
@@ -215,6 +214,115 @@ def test_reading_outside_allowed_folders_stops_the_render(tmp_path, make_handout
 def test_sneaky_references_also_stop_the_render(tmp_path, make_handout, snippet):
     with pytest.raises(TakehomeError, match=r"^rendering stopped: refused to read "):
         Renderer([_custom_templates(tmp_path, snippet)]).pdf(make_handout())
+
+
+def _embedded_files(data: bytes) -> list[str]:
+    """Every way a PDF can carry a file: the EmbeddedFiles name tree, and
+    FileAttachment annotations on any page."""
+    reader = pdf_reader(data)
+    found = []
+    names = reader.trailer["/Root"].get("/Names")
+    if names is not None and "/EmbeddedFiles" in names.get_object():
+        found.append("/EmbeddedFiles")
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            if annotation.get_object().get("/Subtype") == "/FileAttachment":
+                found.append("/FileAttachment")
+    return found
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<a rel="attachment" href="print.css">the stylesheet</a>',
+        '<link rel="attachment" href="print.css">',
+        '<a rel="attachment" href="data:text/plain,secret">x</a>',
+        '<link rel="attachment" href="data:text/plain,secret">',
+        '<a rel="attachment" href="file:///etc/hostname">x</a>',
+        '<link rel="attachment" href="file:///etc/passwd">',
+    ],
+    ids=["a-own-file", "link-own-file", "a-data", "link-data", "a-outside", "link-outside"],
+)
+def test_a_template_can_never_embed_a_file(tmp_path, make_handout, snippet):
+    folder = _custom_templates(tmp_path, snippet, css="")  # print.css is inside the folder
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).pdf(make_handout())
+    assert str(info.value) == (
+        f"{folder.resolve()}: a template asks to embed a file in the PDF "
+        '(rel="attachment"); handouts never carry attachments; remove it from the template'
+    )
+
+
+def test_no_handout_carries_an_embedded_file(make_handout, renderer):
+    handout = make_handout(
+        ("glutes", "neck-shoulders"), conditions=["sciatica"], note="A note", next_visit="Monday"
+    )
+    assert _embedded_files(renderer.pdf(handout).data) == []
+    # The check itself finds an attachment where WeasyPrint is asked for one.
+    import weasyprint
+
+    attached = weasyprint.HTML(string="<p>x</p>").write_pdf(
+        attachments=[weasyprint.Attachment(string="secret", name="x.txt")]
+    )
+    assert _embedded_files(attached) == ["/EmbeddedFiles"]
+
+
+@pytest.mark.parametrize(
+    "css",
+    ["body { font-size: 1000000000px; }", "p { letter-spacing: 1e12px; }"],
+    ids=["huge-font", "huge-letter-spacing"],
+)
+def test_extreme_css_is_one_line_naming_the_folder(tmp_path, make_handout, css):
+    folder = _custom_templates(tmp_path, css=css)
+    with pytest.raises(TakehomeError) as info:
+        Renderer([folder]).pdf(make_handout())
+    message = str(info.value)
+    assert message.startswith(f"{folder.resolve()}: the handout could not be laid out (")
+    assert message.endswith(
+        "check print.css and the templates there for extreme sizes, or undo your last change"
+    )
+    assert "\n" not in message
+
+
+def test_the_pdf_carries_the_fingerprint_of_its_inputs(make_handout, renderer):
+    from takehome.fingerprint import fingerprint_of
+
+    ana = renderer.pdf(make_handout(conditions=["sciatica"], note="Rest."))
+    assert fingerprint_of(ana.data) == ana.fingerprint
+    assert len(ana.fingerprint) == 64
+    # Any detail of the client, the paper or the date gives another fingerprint.
+    others = [
+        make_handout(conditions=["sciatica"], note="Rest more."),
+        make_handout(conditions=["stiff-hips"], note="Rest."),
+        make_handout(conditions=["sciatica"], note="Rest.", next_visit="Friday"),
+        make_handout(name="Anna Silva", conditions=["sciatica"], note="Rest."),
+        make_handout(conditions=["sciatica"], note="Rest.", paper="a4"),
+        make_handout(conditions=["sciatica"], note="Rest.", date=dt.date(2026, 11, 26)),
+        make_handout(("glutes", "neck-shoulders"), conditions=["sciatica"], note="Rest."),
+    ]
+    prints = {renderer.fingerprint(handout) for handout in others}
+    assert len(prints) == len(others) and ana.fingerprint not in prints
+    assert renderer.fingerprint(make_handout(conditions=["sciatica"], note="Rest.")) == (
+        ana.fingerprint
+    )
+
+
+def test_the_fingerprint_changes_with_the_templates(tmp_path, make_handout, renderer):
+    handout = make_handout()
+    assert Renderer([_custom_templates(tmp_path)]).fingerprint(handout) != renderer.fingerprint(
+        handout
+    )
+
+
+def test_closing_a_renderer_removes_its_temporary_fonts(tmp_path, monkeypatch, make_handout):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    renderer = Renderer()
+    renderer.pdf(make_handout())
+    assert len(list(tmp_path.glob("weasyprint-*"))) == 1  # the font copies it works with
+    renderer.close()
+    assert list(tmp_path.glob("weasyprint-*")) == []
 
 
 def test_a_missing_file_in_an_allowed_folder_is_named(tmp_path, make_handout):

@@ -2,7 +2,9 @@
 
 The plan checks every row (name, topics, conditions, paper) and decides every
 file name before anything is rendered, so the same command always gives the
-same names and a re-run can skip what is already written. Rendering uses the
+same names. A re-run skips a handout already on disk only when the fingerprint
+stored in it matches its row exactly (fingerprint.py); a row that changed since
+(another note, another client of the same name) is rendered again. Rendering uses the
 same model and renderer as ``takehome make``; each worker process builds its
 Renderer once and reuses it for every client it is given.
 """
@@ -14,6 +16,7 @@ import datetime as dt
 import os
 import resource
 import signal
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +24,11 @@ from pathlib import Path
 from .clients import ClientTable
 from .content import TopicLibrary
 from .errors import TakehomeError
+from .fingerprint import handout_fingerprint, read_fingerprint
 from .handout import Handout, build_handout
-from .output import default_filename, write_atomic
+from .interrupts import Interrupts, exit_code
+from .output import default_filename, numbered, write_atomic
+from .paths import all_template_dirs
 from .practice import DEFAULT_PRACTICE, Practice
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
@@ -35,6 +41,9 @@ class Job:
     row: int
     handout: Handout
     path: Path
+    fingerprint: str = ""
+    name: str = ""  # the file name before any "-2": which handout this is, for the sent log
+    replace: bool = False  # the file exists but was made from other details
 
     @property
     def initials(self) -> str:
@@ -51,6 +60,9 @@ class Outcome:
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
     initials: str = ""
+    fingerprint: str | None = None
+    name: str | None = None
+    replaced: bool = False  # written over a file made from other details
     pid: int | None = None
     max_rss_kb: int | None = None
 
@@ -64,22 +76,22 @@ class Plan:
 
 
 class BatchInterrupted(Exception):
-    """Ctrl-C: the files finished so far are complete; the rest can be re-run."""
+    """Ctrl-C or SIGTERM: the files finished so far are complete; the rest can be re-run."""
 
-    def __init__(self, outcomes: list[Outcome]):
+    def __init__(self, outcomes: list[Outcome], exit_code: int = 130):
         super().__init__("interrupted")
         self.outcomes = outcomes
+        self.exit_code = exit_code
 
 
 def _unique(path: Path, taken: set[Path]) -> Path:
     # Two rows that would share a name (the same client twice in a day) get
     # "-2", "-3": decided by row order alone, so a re-run picks the same names.
-    candidate, number = path, 2
-    while candidate in taken:
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    number = 1
+    while numbered(path, number) in taken:
         number += 1
-    taken.add(candidate)
-    return candidate
+    taken.add(numbered(path, number))
+    return numbered(path, number)
 
 
 def plan_batch(
@@ -92,8 +104,15 @@ def plan_batch(
     paper: str = "letter",
     practice: Practice = DEFAULT_PRACTICE,
     force: bool = False,
+    template_dirs: tuple[Path, ...] = (),
 ) -> Plan:
-    """Validate every row and choose its file; touch nothing on disk."""
+    """Validate every row and choose its file; write nothing.
+
+    A file already on disk is skipped only if its fingerprint matches the row's;
+    otherwise the row is planned again, marked ``replace``. ``template_dirs``
+    are the therapist's own templates (the built-ins are added).
+    """
+    templates = all_template_dirs(template_dirs)
     jobs: list[Job] = []
     settled: list[Outcome] = []
     taken: set[Path] = set()
@@ -132,19 +151,44 @@ def plan_batch(
             continue
         name = default_filename(date, handout.client.name, handout.topic_keys, "pdf")
         path = _unique(out_dir / name, taken)
-        if path.exists() and not force:
-            settled.append(Outcome(row.row, SKIPPED, path=path, initials=handout.client.initials))
+        fingerprint = handout_fingerprint(handout, templates)
+        exists = path.exists() or path.is_symlink()
+        changed = exists and read_fingerprint(path) != fingerprint
+        if exists and not changed and not force:
+            settled.append(
+                Outcome(
+                    row.row,
+                    SKIPPED,
+                    path=path,
+                    initials=handout.client.initials,
+                    fingerprint=fingerprint,
+                    name=name,
+                )
+            )
             continue
-        jobs.append(Job(row.row, handout, path))
+        jobs.append(Job(row.row, handout, path, fingerprint, name, replace=changed))
     return Plan(jobs=jobs, settled=settled)
 
 
-def remove_stale_temp_files(jobs: Iterable[Job]) -> None:
-    """Delete temp files a killed run left for these handouts (never final files)."""
-    for job in jobs:
-        for stale in job.path.parent.glob(f".{job.path.name}.*.part"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+# A temporary file lives for the milliseconds between writing a handout and
+# renaming it; one older than this was left by a run that was killed.
+STALE_AFTER_SECONDS = 60
+
+
+def remove_stale_temp_files(folder: Path, names: Iterable[str] = ()) -> None:
+    """Delete temp files a killed run left: those of ``names``, and any old one.
+
+    Never a final file: only takehome's own ``.NAME.XXXXXXXX.part`` files.
+    """
+    stale = {p for name in names for p in folder.glob(f".{name}.*.part")}
+    now = time.time()
+    for path in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if now - path.lstat().st_mtime > STALE_AFTER_SECONDS:
+                stale.add(path)
+    for path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 # --- Rendering ----------------------------------------------------------------------
@@ -152,14 +196,31 @@ def remove_stale_temp_files(jobs: Iterable[Job]) -> None:
 _renderers: dict[tuple[Path, ...], object] = {}  # one per process, built on first use
 
 
+def close_renderers() -> None:
+    """Close this process's renderers (their temporary font folders go too)."""
+    while _renderers:
+        _, renderer = _renderers.popitem()
+        renderer.close()
+
+
 def _init_worker() -> None:
     # Ctrl-C reaches every process in the terminal's group; the parent decides
     # what to stop, so a worker finishes (and atomically writes) its current file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent's SIGTERM handler (see _stoppable) is inherited by fork; a worker
-    # must simply end on SIGTERM.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # SIGTERM (from the parent's death, or a kill of the whole group) ends the
+    # worker at once, but not before its temporary font folder is removed.
+    signal.signal(signal.SIGTERM, _end_worker)
     _end_with_parent()
+    # A worker leaves through os._exit, which skips garbage collection; the
+    # pool's exit hooks (multiprocessing's Finalize) still run.
+    from multiprocessing.util import Finalize
+
+    Finalize(None, close_renderers, exitpriority=10)
+
+
+def _end_worker(signum, frame) -> None:
+    close_renderers()
+    os._exit(128 + signum)
 
 
 def _end_with_parent() -> None:
@@ -173,28 +234,6 @@ def _end_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-@contextlib.contextmanager
-def _stoppable():
-    """SIGTERM stops a batch the way Ctrl-C does; restored afterwards."""
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop), signal.getsignal(signal.SIGINT)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous[0])
-        signal.signal(signal.SIGINT, previous[1])
-
-
-def _ignore_further_interrupts() -> None:
-    # A second Ctrl-C while the workers finish their files must not break the
-    # clean stop (or leave it hanging): from now on the stop is under way.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
 def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> Outcome:
     """Render one handout and write it; runs in a worker or in this process."""
     renderer = _renderers.get(template_dirs)
@@ -204,12 +243,23 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         renderer = _renderers[template_dirs] = Renderer(list(template_dirs))
     try:
         rendered = renderer.pdf(job.handout)
-        write_atomic(job.path, rendered.data, force=force)
+        if rendered.fingerprint != job.fingerprint:
+            # The templates changed between planning and rendering.
+            raise TakehomeError(
+                "the templates changed while the batch ran; run the same command again"
+            )
+        write_atomic(job.path, rendered.data, force=force or job.replace)
         status, message, warnings = WRITTEN, None, rendered.warnings
     except TakehomeError as exc:
         status, message, warnings = FAILED, f"row {job.row}: {exc}", []
-    except Exception as exc:
-        status, message, warnings = FAILED, f"row {job.row}: {type(exc).__name__}: {exc}", []
+    except Exception as exc:  # one row must never stop the batch
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        status, message, warnings = (
+            FAILED,
+            f"row {job.row}: the handout could not be made ({detail}); "
+            "the other rows go on; check this row's details",
+            [],
+        )
     return Outcome(
         job.row,
         status,
@@ -217,6 +267,9 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         message=message,
         warnings=warnings,
         initials=job.initials,
+        fingerprint=job.fingerprint,
+        name=job.name,
+        replaced=job.replace and status == WRITTEN,
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )
@@ -232,7 +285,7 @@ def run_batch(
 ) -> list[Outcome]:
     """Render every job, ``workers`` at a time; report each outcome as it lands.
 
-    With one worker everything runs in this process. Ctrl-C raises
+    With one worker everything runs in this process. Ctrl-C or SIGTERM raises
     BatchInterrupted after the files being written are finished.
     """
     outcomes: list[Outcome] = []
@@ -241,18 +294,21 @@ def run_batch(
         outcomes.append(outcome)
         on_outcome(outcome)
 
-    with _stoppable():
+    with Interrupts().installed():
         if workers <= 1 or len(jobs) <= 1:
             try:
                 for job in jobs:
                     land(render_job(job, force, template_dirs))
-            except KeyboardInterrupt:
-                _ignore_further_interrupts()
-                raise BatchInterrupted(outcomes) from None
+            except KeyboardInterrupt as stop:
+                Interrupts.ignore_further()
+                raise BatchInterrupted(outcomes, exit_code(stop)) from None
+            finally:
+                close_renderers()
             return outcomes
 
         # Imported here: multiprocessing costs start-up time `takehome --help` needn't pay.
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
         pending = set()
@@ -262,14 +318,19 @@ def run_batch(
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     land(future.result())
-        except KeyboardInterrupt:
-            _ignore_further_interrupts()
+        except KeyboardInterrupt as stop:
+            Interrupts.ignore_further()
             # Queued jobs are dropped; the ones being rendered finish and are kept.
             pool.shutdown(wait=True, cancel_futures=True)
             for future in pending:
                 if future.done() and not future.cancelled() and future.exception() is None:
                     land(future.result())
-            raise BatchInterrupted(outcomes) from None
+            raise BatchInterrupted(outcomes, exit_code(stop)) from None
+        except BrokenProcessPool:
+            # A worker was killed from outside (out of memory, kill -9): what is
+            # written is complete, and a re-run does the rest.
+            Interrupts.ignore_further()
+            raise BatchInterrupted(outcomes, 1) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return outcomes

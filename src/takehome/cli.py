@@ -23,6 +23,7 @@ from .clients import Client, read_clients_csv
 from .content import new_topic_text
 from .errors import TakehomeError
 from .handout import PAPER_SIZES, build_handout, parse_date
+from .interrupts import exit_code
 from .output import (
     FORMATS,
     check_writable,
@@ -92,6 +93,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TakehomeError as exc:
             raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt as exc:
+            # Files are written whole or not at all, so a stop anywhere is safe.
+            click.echo("Interrupted: nothing half-written was left; run it again.", err=True)
+            raise click.exceptions.Exit(exit_code(exc)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,13 +215,18 @@ def make(
     check_writable(path, force)
 
     renderer = workspace.renderer()
-    if fmt == "html":
-        data, warnings = renderer.html(handout, standalone=True).encode("utf-8"), []
-    else:
-        rendered = renderer.pdf(handout)
-        data, warnings = rendered.data, rendered.warnings
+    try:
+        if fmt == "html":
+            data, warnings = renderer.html(handout, standalone=True).encode("utf-8"), []
+        else:
+            rendered = renderer.pdf(handout)
+            data, warnings = rendered.data, rendered.warnings
+    finally:
+        renderer.close()
     for warning in warnings:
         click.echo(f"Warning: {warning}", err=True)
+    # A make killed while writing leaves a hidden temp file holding a whole handout.
+    remove_stale_temp_files(path.parent, [path.name])
     write_atomic(path, data, force=force)
     click.echo(f"Wrote {path}")
 
@@ -273,19 +283,21 @@ def batch(
         paper=paper or profile.config.output.paper,
         practice=profile.practice,
         force=force,
+        template_dirs=workspace.template_dirs,
     )
     for outcome in plan.settled:
         if outcome.status == FAILED:
             click.echo(f"Error: {outcome.message}", err=True)
     if dry_run:
         for job in plan.jobs:
-            click.echo(f"row {job.row}: would write {job.path}")
+            changed = " (the file there was made from other details)" if job.replace else ""
+            click.echo(f"row {job.row}: would write {job.path}{changed}")
         _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
         return
 
     if plan.jobs:
         ensure_folder(out_dir, "--out")
-    remove_stale_temp_files(plan.jobs)
+        remove_stale_temp_files(out_dir, [job.path.name for job in plan.jobs])
     outcomes = list(plan.settled)
 
     def report(outcome):
@@ -325,23 +337,27 @@ def batch(
                 template_dirs=workspace.template_dirs,
             )
     except BatchInterrupted as stop:
-        _summary(outcomes + stop.outcomes, prefix="Interrupted: ")
+        _summary(outcomes + stop.outcomes, prefix="Interrupted: ", fail=False)
         click.echo("Run the same command again to finish the rest.", err=True)
-        raise click.exceptions.Exit(130) from None
+        raise click.exceptions.Exit(stop.exit_code) from None
     _summary(outcomes, prefix="", out_dir=out_dir)
 
 
-def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None):
+def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):
     counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED)}
     for outcome in outcomes:
         counts[outcome.status] += 1
     if written is not None:
         counts[WRITTEN] = written
+    replaced = sum(1 for outcome in outcomes if outcome.replaced)
+    changed = f" ({replaced} made again: their row changed)" if replaced else ""
     where = f" in {out_dir}" if out_dir else ""
     click.echo(
-        f"{prefix}{counts[WRITTEN]} {written_word}, {counts[SKIPPED]} skipped (already there), "
-        f"{counts[FAILED]} failed{where}"
+        f"{prefix}{counts[WRITTEN]} {written_word}{changed}, {counts[SKIPPED]} skipped "
+        f"(already there), {counts[FAILED]} failed{where}"
     )
+    if not fail:
+        return
     if counts[FAILED]:
         raise click.exceptions.Exit(1)
 
@@ -509,7 +525,14 @@ def send(
     a re-run sends only what is not there yet (unless --resend).
     """
     from .mail import PASSWORD_VAR, Composer, Mailer, SentLog, smtp_settings
-    from .sending import compose_all, dry_run, prepare_csv, prepare_single, send_all
+    from .sending import (
+        SendInterrupted,
+        compose_all,
+        dry_run,
+        prepare_csv,
+        prepare_single,
+        send_all,
+    )
 
     profile = workspace.profile
     settings = smtp_settings(profile.config.email, profile.path)
@@ -520,28 +543,37 @@ def send(
         table = read_clients_csv(csv_file, encoding)
         for warning in table.warnings:
             click.echo(f"Warning: {warning}", err=True)
-        prepared = prepare_csv(
-            workspace,
-            table,
-            date=date,
-            default_topics=default_topics,
-            paper=paper,
-            jobs=jobs,
-            require_consent=profile.config.email.require_consent,
-        )
-        for line in prepared.errors:
-            click.echo(f"Error: {line}", err=True)
-        for line in prepared.left_out:
-            click.echo(line)
-        deliveries, problems = prepared.deliveries, len(prepared.errors)
+        try:
+            prepared = prepare_csv(
+                workspace,
+                table,
+                date=date,
+                default_topics=default_topics,
+                paper=paper,
+                jobs=jobs,
+                require_consent=profile.config.email.require_consent,
+            )
+        except BatchInterrupted as stop:
+            click.echo(
+                "Interrupted while making the handouts: nothing was sent. "
+                "Run the same command again to go on.",
+                err=True,
+            )
+            raise click.exceptions.Exit(stop.exit_code) from None
     else:
         if not (topics and client_name and to):
             raise TakehomeError("send: give TOPIC --client NAME --to ADDRESS, or --csv FILE")
         client = Client.create(client_name, conditions, note=note, next_visit=next_visit)
-        deliveries = [
-            prepare_single(workspace, topics, client, to, date=date, paper=paper, force=force)
-        ]
-        problems = 0
+        prepared = prepare_single(
+            workspace, topics, client, to, date=date, paper=paper, force=force
+        )
+    for line in prepared.warnings:
+        click.echo(f"Warning: {line}", err=True)
+    for line in prepared.errors:
+        click.echo(f"Error: {line}", err=True)
+    for line in [*prepared.notes, *prepared.left_out]:
+        click.echo(line)
+    deliveries, problems = prepared.deliveries, len(prepared.errors)
 
     composer = Composer([*workspace.template_dirs, builtin_templates_dir()])
     messages = compose_all(deliveries, composer, profile.practice, settings)
@@ -569,22 +601,35 @@ def send(
     log = SentLog(folder)
     for warning in log.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    with log.locked():
-        tally = send_all(
-            messages,
-            Mailer(settings, password),
-            log,
-            resend=resend,
-            limit=limit,
-            on_event=lambda line: click.echo(line, err=True),
+    try:
+        with log.locked():
+            tally = send_all(
+                messages,
+                Mailer(settings, password),
+                log,
+                resend=resend,
+                limit=limit,
+                on_event=lambda line: click.echo(line, err=True),
+            )
+    except SendInterrupted as stop:
+        _send_summary(stop.tally, problems, log, prefix="Interrupted: ")
+        click.echo(
+            "Every message handed to the server is in the log. "
+            "Run the same command again to send the rest.",
+            err=True,
         )
-    held = f", {tally.not_sent} held back by --limit" if tally.not_sent else ""
-    click.echo(
-        f"{tally.sent} sent, {tally.already} skipped (already sent), "
-        f"{tally.failed + problems} failed{held}; log: {log.path}"
-    )
+        raise click.exceptions.Exit(stop.exit_code) from None
+    _send_summary(tally, problems, log)
     if tally.failed or problems:
         raise click.exceptions.Exit(1)
+
+
+def _send_summary(tally, problems: int, log, prefix: str = "") -> None:
+    held = f", {tally.not_sent} held back by --limit" if tally.not_sent else ""
+    click.echo(
+        f"{prefix}{tally.sent} sent, {tally.already} skipped (already sent), "
+        f"{tally.failed + problems} failed{held}; log: {log.path}"
+    )
 
 
 def main():

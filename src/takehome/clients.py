@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TakehomeError
+from .files import CSV_LIMIT, read_regular
 
 MAX_NAME = 120
 MAX_NOTE = 1200
@@ -274,12 +275,7 @@ def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
     A problem with the file as a whole raises TakehomeError; a problem with one
     row is kept on that row (``ClientRow.error``) so the other rows go ahead.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TakehomeError(
-            f"{path}: cannot read the file ({exc.strerror}); check the path"
-        ) from None
+    data = read_regular(path, limit=CSV_LIMIT, what="a client list")
     text, warnings = _decode(path, data, encoding)
     if not text.strip():
         raise TakehomeError(f"{path}: the file is empty; export it again with a header row")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from pydantic import (
 )
 
 from .errors import TakehomeError
+from .files import TOPIC_LIMIT, read_toml
 from .paths import builtin_handouts_dir
 
 TOPIC_SUFFIX = ".toml"
@@ -183,17 +183,7 @@ def load_topic(path: Path) -> LoadedTopic:
             f"{path}: the file name must be lower-case words joined by hyphens "
             f"(like deep-tissue.toml); rename the file"
         )
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise TakehomeError(
-            f"{path}: cannot read the file ({exc.strerror}); check it exists and is readable"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise TakehomeError(f"{path}: not valid TOML: {exc}; fix the syntax there") from exc
+    data = read_toml(path, limit=TOPIC_LIMIT, what="a topic file")
     try:
         topic = Topic.model_validate(data)
     except ValidationError as exc:

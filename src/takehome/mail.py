@@ -18,13 +18,17 @@ import os
 import smtplib
 import ssl
 import time
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from .errors import TakehomeError
+from .files import SENT_LOG_LIMIT, read_regular
 from .practice import EmailSection, Practice
 from .templating import make_environment, render_template
 
@@ -117,6 +121,31 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
 
 # --- Composing ----------------------------------------------------------------------
 
+# Punctuation a person's or a practice's name may hold. Anything else (=, ?, <,
+# >, @, quotes, colons, line or paragraph separators, bidi controls) is dropped
+# from the display name, so no name can be read as an encoded word
+# ("=?utf-8?q?Bcc...?=") or as a second address by any mail reader.
+_NAME_PUNCTUATION = set(".,'\u2019-&")  # \u2019: the typographic apostrophe
+
+
+def display_name(name: str) -> str:
+    """A name made safe to show in a From or To header (the address is separate)."""
+    kept = []
+    for char in unicodedata.normalize("NFC", name):
+        category = unicodedata.category(char)
+        if category[0] in "LMN" or char in _NAME_PUNCTUATION:
+            kept.append(char)
+        elif category == "Zs" or char == "\t":
+            kept.append(" ")
+        # Everything else is dropped: separators (Zl, Zp), controls (Cc, Cf), symbols.
+    return " ".join("".join(kept).split())
+
+
+def mailbox(name: str, address: str) -> Address:
+    """The header value for one person: a safe display name and the checked address."""
+    user, domain = address.rsplit("@", 1)
+    return Address(display_name=display_name(name), username=user, domain=domain)
+
 
 class Composer:
     """Builds messages from templates/email/{subject.txt,body.txt,body.html}.j2."""
@@ -135,15 +164,24 @@ class Composer:
         return render_template(self.env, name, context, self.folders)
 
     def compose(
-        self, practice: Practice, from_address: str, client_name: str, to: str, pdf: Path
+        self,
+        practice: Practice,
+        from_address: str,
+        client_name: str,
+        to: str,
+        pdf: Path,
+        data: bytes,
     ) -> EmailMessage:
-        """One message with the PDF attached. The templates see no health details."""
+        """One message with ``data`` (the PDF at ``pdf``) attached.
+
+        The templates see no health details: the client's name and the practice only.
+        """
         context = {"practice": practice, "client_name": client_name}
         subject = " ".join(self._render("subject.txt.j2", context).split())
         # 7-bit transfer encodings: plain ASCII on the wire, whatever the server.
         message = EmailMessage(policy=email.policy.default.clone(cte_type="7bit"))
-        message["From"] = formataddr((practice.name, from_address))
-        message["To"] = formataddr((client_name, to))
+        message["From"] = mailbox(practice.name, from_address)
+        message["To"] = mailbox(client_name, to)
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(domain=from_address.rsplit("@", 1)[1])
@@ -153,7 +191,7 @@ class Composer:
         # a condition would show in every mail client.
         attachment_name = f"take-home-notes_{pdf.name.split('_', 1)[0]}.pdf"
         message.add_attachment(
-            pdf.read_bytes(), maintype="application", subtype="pdf", filename=attachment_name
+            data, maintype="application", subtype="pdf", filename=attachment_name
         )
         return message
 
@@ -161,28 +199,44 @@ class Composer:
 # --- The sent log -----------------------------------------------------------------------
 
 
-class SentLog:
-    """Append-only JSON lines: who was sent which file, when, with which Message-ID.
+SENT, UNCERTAIN, FAILED = "sent", "uncertain", "failed"
 
-    An entry's status is "sent", or "uncertain" when the connection dropped after
-    the message was handed over; either way it is not sent again without --resend.
+
+class SentLog:
+    """Append-only JSON lines: who was sent which handout, when, with which Message-ID.
+
+    Before a message is handed to the server an "uncertain" line is written; once
+    the server has answered, a "sent" line (or "failed" if it refused it). So a
+    crash or kill at any moment leaves either nothing (never handed over) or a
+    line that stops a re-run from sending it again; the last line for a handout
+    and address wins. A message is known by its address and its handout (the
+    file name before any "-2": date, client and topics), so a re-run that puts
+    the same client's handout under another number does not send it twice.
     """
 
     def __init__(self, folder: Path):
         self.path = folder / SENT_LOG
-        self.sent: set[tuple[str, str]] = set()
+        self.status: dict[tuple[str, str], str] = {}
         self.warnings: list[str] = []
         self._needs_newline = False
-        if not self.path.exists():
+        if not (self.path.exists() or self.path.is_symlink()):
             return
-        text = self.path.read_text(encoding="utf-8")
+        data = read_regular(self.path, limit=SENT_LOG_LIMIT, what="the sent log")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TakehomeError(
+                f"{self.path}: not UTF-8 text, so not a sent log; move it away and check "
+                "by hand who was already sent their email"
+            ) from None
         lines = text.splitlines()
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 entry = json.loads(line)
-                self.sent.add((entry["to"], entry["file"]))
+                key = (entry["to"], entry.get("handout") or entry["file"])
+                self.status[key] = entry["status"]
             except (ValueError, KeyError, TypeError):
                 if number == len(lines) and not text.endswith("\n"):
                     # A crash while the last line was written: go on, but say so.
@@ -214,15 +268,23 @@ class SentLog:
                 ) from None
             yield self
 
-    def has(self, to: str, file: Path) -> bool:
-        return (to, file.name) in self.sent
+    def state(self, to: str, handout: str) -> str | None:
+        """ "sent" or "uncertain" (both: do not send again), "failed", or None."""
+        return self.status.get((to, handout))
 
-    def record(self, to: str, file: Path, message_id: str, status: str = "sent") -> None:
+    def has(self, to: str, handout: str) -> bool:
+        """Whether this handout went (or may have gone) to this address."""
+        return self.state(to, handout) in (SENT, UNCERTAIN)
+
+    def record(
+        self, to: str, file: Path, handout: str, message_id: str, status: str = SENT
+    ) -> None:
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "status": status,
             "to": to,
             "file": file.name,
+            "handout": handout,
             "message_id": message_id,
         }
         # One line per message, flushed to disk before the next is sent, so the
@@ -241,7 +303,7 @@ class SentLog:
                 "or that client gets the email twice"
             ) from None
         self._needs_newline = False
-        self.sent.add((to, file.name))
+        self.status[(to, handout)] = status
 
 
 # --- Sending ----------------------------------------------------------------------------
@@ -339,13 +401,17 @@ class Mailer:
             if wait > 0:
                 time.sleep(wait)
 
-    def send(self, message: EmailMessage, to: str) -> None:
+    def send(
+        self, message: EmailMessage, to: str, before_data: Callable[[], None] = lambda: None
+    ) -> None:
         """Send one message; reconnect once if the connection was dropped before the
         server had the whole message.
 
         The SMTP steps are taken one by one so that a drop can be told apart: a
         drop before the end of DATA is safe to retry, a drop after it is not (the
-        message may have arrived), and raises Uncertain instead.
+        message may have arrived), and raises Uncertain instead. ``before_data``
+        is called just before the DATA command: from there on the message may
+        reach the client, so the caller logs it and holds Ctrl-C.
         """
         self._pace()
         data = _wire_bytes(message)
@@ -368,6 +434,7 @@ class Mailer:
                     with contextlib.suppress(OSError, smtplib.SMTPException):
                         smtp.rset()
                     raise RecipientRefused(f"the server refused {to} ({code} {_text(reply)})")
+                before_data()
                 smtp.putcmd("data")
                 code, reply = smtp.getreply()
                 if code == 421:
@@ -407,8 +474,12 @@ class Mailer:
                 f"the server refused the message to {to} ({code} {_text(reply)})"
             )
 
-    def close(self) -> None:
+    def close(self, quick: bool = False) -> None:
+        """Say goodbye to the server (QUIT), or with ``quick`` just hang up."""
         if self._smtp is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
-                self._smtp.quit()
+                if quick:
+                    self._smtp.close()
+                else:
+                    self._smtp.quit()
             self._smtp = None

@@ -55,6 +55,11 @@ def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...
     return name
 
 
+def numbered(path: Path, number: int) -> Path:
+    """``name.pdf`` for 1, then ``name-2.pdf``, ``name-3.pdf``: same-named handouts."""
+    return path if number == 1 else path.with_name(f"{path.stem}-{number}{path.suffix}")
+
+
 def choose_format(output_text: str | None, fmt: str | None) -> str:
     """--format if given, else the -o file's suffix (.pdf or .html), else pdf."""
     if fmt:

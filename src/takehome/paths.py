@@ -27,3 +27,8 @@ def builtin_templates_dir() -> Path:
 def builtin_handouts_dir() -> Path:
     """The folder holding the built-in topic files."""
     return _data_dir("handouts")
+
+
+def all_template_dirs(custom: tuple[Path, ...] | list[Path] = ()) -> tuple[Path, ...]:
+    """The template folders in the order they are searched: the therapist's, then built-in."""
+    return (*custom, builtin_templates_dir())

@@ -15,7 +15,6 @@ import difflib
 import functools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -33,6 +32,7 @@ from pydantic import (
 )
 
 from .errors import TakehomeError
+from .files import PROFILE_LIMIT, read_regular, read_toml
 
 CONFIG_NAME = "takehome.toml"
 ENV_VAR = "TAKEHOME_CONFIG"
@@ -272,9 +272,9 @@ def _load_logo(config_path: Path, logo: Path) -> str:
             "save a smaller version (a few hundred pixels wide is plenty)"
         )
     try:
-        data = real.read_bytes()
-    except OSError as exc:
-        raise TakehomeError(f"{where}: cannot read {path} ({exc.strerror}); check it") from None
+        data = read_regular(real, limit=MAX_LOGO_BYTES, what="a logo")
+    except TakehomeError as exc:
+        raise TakehomeError(f"{where}: {exc}") from None
     mime = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
     if mime is not None:
         _verify_bitmap(data, where, path)
@@ -307,14 +307,9 @@ def _verify_bitmap(data: bytes, where: str, path: Path) -> None:
 def config_problems(path: Path) -> list[str]:
     """Every problem in a profile (load_profile stops at the first), for `check`."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        try:
-            load_config(path)
-        except TakehomeError as exc:
-            return [str(exc)]
-        return []
+        data = read_toml(path, limit=PROFILE_LIMIT, what="a practice profile")
+    except TakehomeError as exc:
+        return [str(exc)]
     problems = []
     try:
         ConfigFile.model_validate(data)
@@ -342,10 +337,9 @@ def config_problems(path: Path) -> list[str]:
 def lenient_library(path: Path) -> tuple[Path | None, Path | None]:
     """The [library] folders of a profile that may be broken elsewhere."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = read_toml(path, limit=PROFILE_LIMIT, what="a practice profile")
         library = LibrarySection.model_validate(data.get("library", {}))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, AttributeError):
+    except (TakehomeError, ValidationError, AttributeError):
         return None, None
     profile = Profile(path=path, config=ConfigFile(library=library), practice=DEFAULT_PRACTICE)
     return tuple(
@@ -355,15 +349,7 @@ def lenient_library(path: Path) -> tuple[Path | None, Path | None]:
 
 def load_config(path: Path) -> ConfigFile:
     """Read and validate one config file; one-line errors naming file and key."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise TakehomeError(f"{path}: cannot read the file ({exc.strerror}); check it") from None
-    except UnicodeDecodeError:
-        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TakehomeError(f"{path}: not valid TOML: {exc}; fix the syntax there") from None
+    data = read_toml(path, limit=PROFILE_LIMIT, what="a practice profile")
     try:
         return ConfigFile.model_validate(data)
     except ValidationError as exc:

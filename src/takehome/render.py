@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from urllib.request import url2pathname
 
 from . import fonts
 from .errors import TakehomeError
+from .fingerprint import PDF_KEY, handout_fingerprint
 from .handout import PAPER_SIZES, Handout
 from .paths import builtin_templates_dir
 from .render_warnings import UNPRINTABLE
@@ -33,6 +35,7 @@ class Rendered:
 
     data: bytes
     warnings: list[str] = field(default_factory=list)
+    fingerprint: str | None = None  # of the inputs, also stored in the PDF (fingerprint.py)
 
 
 def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
@@ -173,9 +176,18 @@ class Renderer:
             )
         return self._css
 
+    def fingerprint(self, handout: Handout) -> str:
+        """The fingerprint of this handout's inputs with these templates."""
+        return handout_fingerprint(handout, tuple(self.template_dirs))
+
     def pdf(self, handout: Handout) -> Rendered:
-        """Render the handout to PDF bytes, with warnings for the user."""
+        """Render the handout to PDF bytes, with warnings for the user.
+
+        Any failure is a TakehomeError; the PDF carries the fingerprint of its
+        inputs, and never an embedded file.
+        """
         html = self.html(handout, _prebuilt=True)
+        fingerprint = self.fingerprint(handout)
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
@@ -194,15 +206,52 @@ class Renderer:
                 base_url=self.template_dirs[0].as_uri() + "/",
                 url_fetcher=self._fetcher,
             ).render(font_config=self._font_config, stylesheets=[self._print_stylesheet()])
-            data = document.write_pdf()
+            self._refuse_attachments(document)
+            # Only our own key: a template's <meta> tags never reach the PDF's metadata.
+            document.metadata.custom = {PDF_KEY: fingerprint}
+            data = document.write_pdf(custom_metadata=True, attachments=None)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TakehomeError(f"rendering stopped: {cause}") from None
+        except TakehomeError:
+            raise
+        except Exception as exc:
+            # WeasyPrint can fail on extreme CSS (a 1e9px font, 1e12px spacing):
+            # one line naming the folder to look in, never a traceback.
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            raise TakehomeError(
+                f"{self.template_dirs[0]}: the handout could not be laid out ({detail}); "
+                f"check {STYLESHEET} and the templates there for extreme sizes, "
+                "or undo your last change"
+            ) from None
         finally:
             logger.removeHandler(collector)
         if self._fetcher.refused:
             raise TakehomeError(f"rendering stopped: {self._fetcher.refused[0]}")
-        return Rendered(data=data, warnings=_explain(collector.messages))
+        return Rendered(data=data, warnings=_explain(collector.messages), fingerprint=fingerprint)
+
+    def _refuse_attachments(self, document) -> None:
+        # <a rel="attachment"> and <link rel="attachment"> would embed a file
+        # (a stylesheet, a data: URL, anything the fetcher allows) in a PDF that
+        # is emailed to a client: handouts never carry attachments.
+        linked = any(link[0] == "attachment" for page in document.pages for link in page.links)
+        if linked or document.metadata.attachments:
+            raise TakehomeError(
+                f"{self.template_dirs[0]}: a template asks to embed a file in the PDF "
+                '(rel="attachment"); handouts never carry attachments; remove it from the template'
+            )
+
+    def close(self) -> None:
+        """Remove the font copies WeasyPrint keeps in a temporary folder.
+
+        WeasyPrint removes them only when its font configuration is garbage
+        collected, which never happens in a worker process that exits with
+        os._exit: without this, every worker would leave ~10 MB behind.
+        """
+        folder = getattr(self._font_config, "_folder", None)
+        self._css = self._font_config = self._fetcher = None
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")

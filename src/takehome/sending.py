@@ -1,14 +1,25 @@
-"""`takehome send`: from handouts on disk to messages, as a dry run or for real."""
+"""`takehome send`: from handouts on disk to messages, as a dry run or for real.
+
+A PDF is attached only if the fingerprint stored in it matches the client it is
+sent to (fingerprint.py): a file that holds another client's handout, or an
+older version of this one, is never emailed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
 from .errors import TakehomeError
+from .files import read_regular
+from .fingerprint import MAX_PDF_BYTES, fingerprint_of, matching_or_free
+from .interrupts import Interrupted, Interrupts
 from .mail import (
+    FAILED,
+    UNCERTAIN,
     Composer,
     Mailer,
     RecipientRefused,
@@ -19,6 +30,7 @@ from .mail import (
 )
 from .output import write_atomic
 from .practice import Practice
+from .render_warnings import UNPRINTABLE
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,8 @@ class Delivery:
     to: str
     client_name: str
     pdf: Path
+    fingerprint: str  # of this client's handout: the PDF must carry the same
+    handout: str  # which handout (file name before any "-2"), as the sent log knows it
 
 
 @dataclass
@@ -42,14 +56,35 @@ class Tally:
     messages: list[str] = field(default_factory=list)
 
 
+class SendInterrupted(Exception):
+    """Ctrl-C or SIGTERM while sending: every message handed over is in the log."""
+
+    def __init__(self, tally: Tally, exit_code: int):
+        super().__init__("interrupted")
+        self.tally = tally
+        self.exit_code = exit_code
+
+
 def compose_all(
     deliveries: list[Delivery], composer: Composer, practice: Practice, settings: SmtpSettings
 ) -> list[tuple[Delivery, EmailMessage]]:
-    """Every message, composed before anything is sent (template errors surface now)."""
-    return [
-        (d, composer.compose(practice, settings.from_address, d.client_name, d.to, d.pdf))
-        for d in deliveries
-    ]
+    """Every message, composed before anything is sent (template errors surface now).
+
+    Each PDF is read once, and attached only if it carries its client's fingerprint.
+    """
+    messages = []
+    for d in deliveries:
+        data = read_regular(d.pdf, limit=MAX_PDF_BYTES, what="a handout")
+        if fingerprint_of(data) != d.fingerprint:
+            raise TakehomeError(
+                f"{d.label}: {d.pdf} does not hold this client's handout (it was replaced "
+                "or changed after it was made); nothing was sent; run the same command again"
+            )
+        composed = composer.compose(
+            practice, settings.from_address, d.client_name, d.to, d.pdf, data
+        )
+        messages.append((d, composed))
+    return messages
 
 
 def eml_path(delivery: Delivery) -> Path:
@@ -79,54 +114,124 @@ def send_all(
     limit: int | None = None,
     on_event: Callable[[str], None] = lambda line: None,
 ) -> Tally:
-    """Send what the log does not show as sent; stop at a failure all would share."""
+    """Send what the log does not show as sent; stop at a failure all would share.
+
+    Ctrl-C or SIGTERM stops at once, except from the DATA command until the
+    sent log has the outcome: then the message is finished and logged first.
+    Raises SendInterrupted (with the tally) after such a stop.
+    """
     tally = Tally()
+    interrupts = Interrupts()
+    quick = False
     try:
-        for index, (delivery, message) in enumerate(messages):
-            if not resend and log.has(delivery.to, delivery.pdf):
-                tally.already += 1
-                continue
-            if limit is not None and tally.sent >= limit:
-                tally.not_sent += 1
-                continue
-            try:
-                mailer.send(message, delivery.to)
-            except RecipientRefused as exc:
-                tally.failed += 1
-                on_event(f"Error: {delivery.label}: {exc}")
-                continue
-            except Uncertain as exc:
-                # Logged so that a re-run does not send it twice; the user decides.
-                log.record(delivery.to, delivery.pdf, message["Message-ID"], status="uncertain")
-                tally.failed += len(messages) - index
-                on_event(
-                    f"Error: {delivery.label}: {exc}; it is marked uncertain in the sent log "
-                    "and will not be sent again unless you use --resend; nothing more was sent"
-                )
-                break
-            except StopSending as exc:
-                for rest, _ in messages[index:]:
-                    if not resend and log.has(rest.to, rest.pdf):
-                        tally.already += 1
+        with interrupts.installed():
+            for index, (delivery, message) in enumerate(messages):
+                if not resend and log.has(delivery.to, delivery.handout):
+                    tally.already += 1
+                    if log.state(delivery.to, delivery.handout) == UNCERTAIN:
+                        on_event(
+                            f"Note: {delivery.label}: the sent log marks this message uncertain "
+                            "(it may have arrived); not sent again; check with the client, "
+                            "then use --resend if it did not"
+                        )
+                    continue
+                if limit is not None and tally.sent >= limit:
+                    tally.not_sent += 1
+                    continue
+                stop = _send_one(delivery, message, mailer, log, interrupts, tally, on_event)
+                if stop is not None:
+                    if isinstance(stop, Uncertain):
+                        tally.failed += len(messages) - index - 1
                     else:
-                        tally.failed += 1
-                on_event(f"Error: {exc}")
-                break
-            log.record(delivery.to, delivery.pdf, message["Message-ID"])
-            tally.sent += 1
+                        _count_rest(messages[index + 1 :], log, resend, tally)
+                    break
+    except Interrupted as stop:
+        quick = True  # a server that hangs must not hold up the stop
+        Interrupts.ignore_further()
+        raise SendInterrupted(tally, stop.exit_code) from None
     finally:
-        mailer.close()
+        mailer.close(quick=quick)
     return tally
 
 
+def _count_rest(rest, log: SentLog, resend: bool, tally: Tally) -> None:
+    for delivery, _ in rest:
+        if not resend and log.has(delivery.to, delivery.handout):
+            tally.already += 1
+        else:
+            tally.failed += 1
+
+
+def _send_one(
+    delivery: Delivery,
+    message: EmailMessage,
+    mailer: Mailer,
+    log: SentLog,
+    interrupts: Interrupts,
+    tally: Tally,
+    on_event: Callable[[str], None],
+) -> StopSending | None:
+    """Send one message and log its outcome; return the error that stops the rest."""
+    handed_over = False  # an "uncertain" line is in the log and signals are held
+    message_id = message["Message-ID"]
+
+    def before_data() -> None:
+        nonlocal handed_over
+        if not handed_over:
+            interrupts.hold()
+            handed_over = True
+            # If anything kills us from here on (even kill -9), the log already
+            # says this message may have arrived: a re-run never sends it twice.
+            log.record(delivery.to, delivery.pdf, delivery.handout, message_id, UNCERTAIN)
+
+    pending = None
+    try:
+        try:
+            mailer.send(message, delivery.to, before_data=before_data)
+        except RecipientRefused as exc:
+            if handed_over:
+                log.record(delivery.to, delivery.pdf, delivery.handout, message_id, FAILED)
+            tally.failed += 1
+            on_event(f"Error: {delivery.label}: {exc}")
+            return None
+        except Uncertain as exc:
+            tally.failed += 1
+            on_event(
+                f"Error: {delivery.label}: {exc}; it is marked uncertain in the sent log "
+                "and will not be sent again unless you use --resend; nothing more was sent"
+            )
+            return exc
+        except StopSending as exc:
+            if handed_over:  # the message never got past the DATA command
+                with contextlib.suppress(StopSending):  # the log's own error is shown
+                    log.record(delivery.to, delivery.pdf, delivery.handout, message_id, FAILED)
+            tally.failed += 1
+            on_event(f"Error: {exc}")
+            return exc
+        tally.sent += 1
+        try:
+            log.record(delivery.to, delivery.pdf, delivery.handout, message_id)
+        except StopSending as exc:
+            # Sent, and logged as "uncertain" already, so it is never sent twice.
+            on_event(f"Error: {exc}")
+            return exc
+        return None
+    finally:
+        if handed_over:
+            pending = interrupts.release()
+        if pending is not None:
+            raise Interrupted(pending)
+
+
 def check_unique(deliveries: list[Delivery]) -> None:
-    """Two rows must not send the same file to the same address."""
-    seen: dict[tuple[str, Path], str] = {}
+    """Two rows must not send the same client's handout to the same address."""
+    seen: dict[tuple[str, str], str] = {}
     for d in deliveries:
-        key = (d.to, d.pdf)
+        key = (d.to, d.handout)
         if key in seen:
             raise TakehomeError(
-                f"{d.label}: repeats {seen[key]} (same address and handout); remove one"
+                f"{d.label}: repeats {seen[key]} (same client, topics and address); "
+                "remove one of the two rows"
             )
         seen[key] = d.label
 
@@ -134,8 +239,25 @@ def check_unique(deliveries: list[Delivery]) -> None:
 # --- From the command's inputs to deliveries ------------------------------------------
 
 
-def prepare_single(workspace, topics, client, to: str, *, date, paper, force: bool) -> Delivery:
-    """One client: check the address, then render the handout (or reuse it)."""
+@dataclass
+class Prepared:
+    """Deliveries, the rows that will not be emailed (with why), and what to tell the user."""
+
+    deliveries: list[Delivery]
+    errors: list[str] = field(default_factory=list)  # rows that failed validation or rendering
+    left_out: list[str] = field(default_factory=list)  # rows with no address or no consent
+    warnings: list[str] = field(default_factory=list)  # e.g. characters no font has
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_single(workspace, topics, client, to: str, *, date, paper, force: bool) -> Prepared:
+    """One client: check the address, then render the handout or reuse the one made
+    from exactly these details.
+
+    A file of the same name made from other details (another client called the
+    same, another note) is left alone: this handout gets the next free "-2" name.
+    """
+    from .batch import remove_stale_temp_files
     from .handout import build_handout
     from .mail import check_address
     from .output import default_filename
@@ -150,27 +272,34 @@ def prepare_single(workspace, topics, client, to: str, *, date, paper, force: bo
         date=date,
         paper=paper or profile.config.output.paper,
     )
-    path = profile.output_dir / default_filename(
-        handout.date, client.name, handout.topic_keys, "pdf"
-    )
-    if force or not path.exists():
-        write_atomic(path, workspace.renderer().pdf(handout).data, force=force)
-    return Delivery("--to", to, client.name, path)
-
-
-@dataclass
-class Prepared:
-    """Deliveries from a CSV, and the rows that will not be emailed, with why."""
-
-    deliveries: list[Delivery]
-    errors: list[str]  # rows that failed validation or rendering
-    left_out: list[str]  # rows with no address or no consent
+    name = default_filename(handout.date, client.name, handout.topic_keys, "pdf")
+    base = profile.output_dir / name
+    prepared = Prepared(deliveries=[])
+    renderer = workspace.renderer()
+    try:
+        fingerprint = renderer.fingerprint(handout)
+        path = base if force else matching_or_free(base, fingerprint)
+        if path != base:
+            prepared.notes.append(
+                f"Note: {base.name} holds a handout made from other details; "
+                f"this one is {path.name}"
+            )
+        if force or not path.exists():
+            rendered = renderer.pdf(handout)
+            prepared.warnings += rendered.warnings
+            remove_stale_temp_files(path.parent, [path.name])
+            write_atomic(path, rendered.data, force=force)
+    finally:
+        renderer.close()
+    prepared.deliveries.append(Delivery("--to", to, client.name, path, fingerprint, name))
+    return prepared
 
 
 def prepare_csv(
     workspace, table, *, date, default_topics, paper, jobs: int, require_consent: bool
 ) -> Prepared:
-    """Every row checked (addresses too) before rendering; missing handouts rendered."""
+    """Every row checked (addresses too) before rendering; missing or changed
+    handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
     from .batch import FAILED, plan_batch, remove_stale_temp_files, run_batch
     from .mail import check_address
 
@@ -205,17 +334,33 @@ def prepare_csv(
         default_topics=default_topics,
         paper=paper or profile.config.output.paper,
         practice=profile.practice,
+        template_dirs=workspace.template_dirs,
     )
     errors = [o.message for o in plan.settled if o.status == FAILED]
     todo = [job for job in plan.jobs if job.row in addresses]
-    remove_stale_temp_files(todo)
+    if todo:
+        remove_stale_temp_files(profile.output_dir, [job.path.name for job in todo])
     outcomes = run_batch(todo, jobs, template_dirs=workspace.template_dirs)
     errors += [o.message for o in outcomes if o.status == FAILED]
-    ready = {o.row: o.path for o in [*plan.settled, *outcomes] if o.status != FAILED}
+    warnings = []
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            if warning.startswith(UNPRINTABLE):
+                # The characters would spell out part of the client's name.
+                warning = f"{UNPRINTABLE} in this client's details; install a font that has them"
+            warnings.append(f"row {outcome.row}: {warning}")
+    ready = {o.row: o for o in [*plan.settled, *outcomes] if o.status != FAILED}
     deliveries = [
-        Delivery(f"row {number}", to, rows[number].client.name, ready[number])
+        Delivery(
+            f"row {number}",
+            to,
+            rows[number].client.name,
+            ready[number].path,
+            ready[number].fingerprint,
+            ready[number].name,
+        )
         for number, to in addresses.items()
         if number in ready
     ]
     check_unique(deliveries)
-    return Prepared(deliveries, errors, left_out)
+    return Prepared(deliveries, errors, left_out, warnings)

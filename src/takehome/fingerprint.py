@@ -1,0 +1,121 @@
+"""Which client's data a handout PDF was made from: a fingerprint kept in the PDF.
+
+File names come from the date, the client's name and the topics, so two
+different clients called Anna Smith, or one Anna Smith whose note changed, share
+a name. Before a PDF on disk is reused (sent by email, or skipped by a batch
+re-run), its fingerprint is compared with the fingerprint of the handout about
+to be made: only an exact match is reused. The fingerprint is a SHA-256 of every
+input that shapes the handout (client, conditions, note, next visit, topics and
+their text, practice profile, date, paper and templates), stored in the PDF's
+document information as ``/TakehomeFingerprint``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from .files import TEMPLATE_LIMIT, is_regular, read_regular
+from .handout import Handout
+
+PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
+# Reading an old PDF to compare: far above any handout, so a stray huge file
+# named like one is not read whole.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+# Bumped when what a handout is made from changes shape, so old PDFs are redone.
+VERSION = 1
+
+
+def templates_digest(template_dirs: tuple[Path, ...]) -> str:
+    """A digest of every file in the template folders (names and contents)."""
+    return _templates_digest(tuple(folder.resolve() for folder in template_dirs))
+
+
+@functools.cache
+def _templates_digest(template_dirs: tuple[Path, ...]) -> str:
+    # One command reads the folders once: a batch asks for every row.
+    digest = hashlib.sha256()
+    for rank, folder in enumerate(template_dirs):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not is_regular(path):
+                continue
+            digest.update(f"{rank}:{path.relative_to(folder).as_posix()}\0".encode())
+            try:
+                digest.update(hashlib.sha256(read_regular(path, limit=TEMPLATE_LIMIT)).digest())
+            except Exception:  # an unreadable file still counts, as itself
+                digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+def handout_fingerprint(handout: Handout, template_dirs: tuple[Path, ...], fmt: str = "pdf") -> str:
+    """The fingerprint of everything a handout is made from (hex SHA-256)."""
+    client = handout.client
+    inputs = {
+        "version": VERSION,
+        "format": fmt,
+        "client": {
+            "name": client.name,
+            "conditions": list(client.conditions),
+            "note": client.note,
+            "next_visit": client.next_visit,
+        },
+        "topics": [
+            [section.key, section.topic.model_dump(mode="json")] for section in handout.sections
+        ],
+        "practice": dataclasses.asdict(handout.practice),
+        "date": handout.date.isoformat(),
+        "paper": handout.paper,
+        "templates": templates_digest(template_dirs),
+    }
+    canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def read_fingerprint(path: Path) -> str | None:
+    """The fingerprint stored in a PDF, or None (not a takehome PDF, damaged, missing)."""
+    try:
+        data = read_regular(path, limit=MAX_PDF_BYTES, what="a handout")
+    except Exception:  # any unreadable file is simply "not a match"
+        return None
+    return fingerprint_of(data)
+
+
+def fingerprint_of(data: bytes) -> str | None:
+    """The fingerprint stored in PDF bytes, or None."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+
+    # pypdf logs about damaged files; a damaged file is just "no fingerprint".
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        info = PdfReader(io.BytesIO(data)).metadata
+        value = info.get(f"/{PDF_KEY}") if info else None
+    except Exception:  # pypdf raises many kinds on damaged files
+        return None
+    return str(value) if value else None
+
+
+def matching_or_free(base: Path, fingerprint: str, tries: int = 100) -> Path:
+    """``base``, or ``base-2``, ``base-3``…: the first that holds exactly this
+    handout, else the first free name. A file made from other details is never
+    reused and never replaced."""
+    from .errors import TakehomeError
+    from .output import numbered
+
+    for number in range(1, tries + 1):
+        candidate = numbered(base, number)
+        if not (candidate.exists() or candidate.is_symlink()):
+            return candidate
+        if read_fingerprint(candidate) == fingerprint:
+            return candidate
+    raise TakehomeError(
+        f"{base.parent}: {tries} handouts of this name are there already; "
+        "move old handouts out of that folder"
+    )
