@@ -296,7 +296,9 @@ def test_two_jobs_write_the_same_files_as_one(tmp_path):
     assert results["1"] == results["2"]
 
 
-def _start_batch(tmp_path: Path, clients: int, until_pdfs: int = 1) -> subprocess.Popen:
+def _start_batch(
+    tmp_path: Path, clients: int, until_pdfs: int = 1, env: dict | None = None
+) -> subprocess.Popen:
     """Start a real two-worker batch in its own process group; return once it has
     written ``until_pdfs`` handouts (so a signal lands mid-batch)."""
     _many_clients(tmp_path / "clients.csv", clients)
@@ -308,6 +310,7 @@ def _start_batch(tmp_path: Path, clients: int, until_pdfs: int = 1) -> subproces
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=env,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -460,3 +463,115 @@ def test_an_unwritable_output_folder_is_one_error(run, tmp_path):
     assert result.output.splitlines() == [
         "Error: --out blocked/out: cannot create it (Not a directory); choose another folder"
     ]
+
+
+# --- A re-run never skips a handout made from other details ---------------------------
+
+
+def test_a_changed_row_is_made_again_and_the_summary_says_so(run):
+    write_csv("Name,Topics,Notes\nAna Silva,glutes,Walk daily.\nBen Okafor,glutes,Rest.\n")
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    ben = (OUT / "2026-11-25_ben-okafor_glutes.pdf").read_bytes()
+    write_csv("Name,Topics,Notes\nAna Silva,glutes,Stretch twice a day.\nBen Okafor,glutes,Rest.\n")
+    dry = run("batch", "clients.csv", "-j", "1", "--dry-run", *DATE)
+    assert dry.output.splitlines()[0] == (
+        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} "
+        "(the file there was made from other details)"
+    )
+    again = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert again.exit_code == 0
+    assert again.output == (
+        "1 written (1 made again: their row changed), 1 skipped (already there), "
+        "0 failed in handouts-out\n"
+    )
+    text = pdf_text(OUT / "2026-11-25_ana-silva_glutes.pdf")
+    assert "Stretch twice a day." in text and "Walk daily." not in text
+    assert (OUT / "2026-11-25_ben-okafor_glutes.pdf").read_bytes() == ben
+
+
+def test_two_clients_of_one_name_in_another_order_get_their_own_files(run):
+    one, two = "Anna Smith,glutes,sciatica,Pregnant: 20 weeks.", "Anna Smith,glutes,,"
+    write_csv(f"Name,Topics,Conditions,Notes\n{one}\n{two}\n")
+    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
+    write_csv(f"Name,Topics,Conditions,Notes\n{two}\n{one}\n")  # sorted another way
+    again = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert again.output.startswith("2 written (2 made again: their row changed), 0 skipped")
+    first, second = (OUT / f"2026-11-25_anna-smith_glutes{n}.pdf" for n in ("", "-2"))
+    assert "20 weeks" not in pdf_text(first)  # row 2 is now the Anna Smith without a note
+    assert "20 weeks" in pdf_text(second)
+
+
+def test_a_file_of_the_same_name_that_is_not_a_takehome_pdf_is_replaced(run):
+    OUT.mkdir()
+    (OUT / "2026-11-25_ana-silva_glutes.pdf").write_bytes(b"%PDF-1.7 not really")
+    write_csv("Name,Topics\nAna Silva,glutes\n")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.output.startswith("1 written (1 made again: their row changed)")
+    assert "Prepared for Ana Silva" in pdf_text(OUT / "2026-11-25_ana-silva_glutes.pdf")
+
+
+# --- Only regular files are read, and only so much -------------------------------------
+
+
+def test_a_device_is_refused_without_reading_it(run):
+    result = run("batch", "/dev/zero", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: /dev/zero: is not a regular file (a pipe or device?); save a client list "
+        "as a file and give its path\n"
+    )
+
+
+def test_a_fifo_is_refused_without_waiting_for_it(tmp_path):
+    fifo = tmp_path / "clients.csv"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [str(SCRIPT), "batch", str(fifo), *DATE],
+        capture_output=True,
+        text=True,
+        timeout=30,  # before the fix it waited for a writer forever
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: {fifo}: is not a regular file (a pipe or device?); save a client list "
+        "as a file and give its path\n"
+    )
+
+
+def test_a_client_list_over_20_mb_is_refused(run):
+    path = Path("clients.csv")
+    with path.open("wb") as handle:
+        handle.write(b"Name,Topics\n")
+        handle.truncate(20 * 1024 * 1024 + 1)  # sparse: no real 20 MB written
+    result = run("batch", "clients.csv", *DATE)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: clients.csv: is larger than 20 MB, more than a client list can be; "
+        "check that this is the right file\n"
+    )
+
+
+# --- Leftovers ------------------------------------------------------------------------
+
+
+def test_workers_leave_no_temporary_font_folders(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    _many_clients(tmp_path / "clients.csv", 6)
+    done = _batch(tmp_path, "--jobs", "2", env={**os.environ, "TMPDIR": str(temp)})
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "handouts-out").glob("*.pdf"))) == 6
+    assert list(temp.iterdir()) == []  # no weasyprint-* folder of font copies left behind
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_batch_leaves_no_temporary_font_folders(tmp_path, signum):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = _start_batch(tmp_path, 200, env={**os.environ, "TMPDIR": str(temp)})
+    os.killpg(process.pid, signum)  # the batch and its workers alike
+    process.communicate(timeout=60)
+    assert _group_ends(process)
+    assert list(temp.glob("weasyprint-*")) == []

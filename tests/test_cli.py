@@ -287,3 +287,81 @@ def test_installed_console_script_errors_are_one_line(tmp_path):
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+# --- Hardening: leftovers, extreme stylesheets, files that are not files ---------------
+
+
+def test_make_removes_a_temp_file_a_killed_make_left(run):
+    OUT.mkdir()
+    stale = OUT / f".{ANA.name}.k1ll3d.part"  # a whole handout, hidden, with health data
+    stale.write_bytes(b"%PDF-1.7 a complete handout")
+    old = OUT / ".2026-11-24_ben-okafor_glutes.pdf.x7y8z9.part"  # another client's, long ago
+    old.write_bytes(b"%PDF-1.7 another handout")
+    os.utime(old, (0, 0))
+    keep = OUT / "notes.part"  # not one of takehome's temp files
+    keep.write_text("mine")
+    assert make_ana(run).exit_code == 0
+    assert not stale.exists() and not old.exists()
+    assert keep.exists() and ANA.exists()
+
+
+def _extreme_profile(tmp_path: Path, css: str) -> None:
+    from takehome.paths import builtin_templates_dir
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    builtin = (builtin_templates_dir() / "print.css").read_text(encoding="utf-8")
+    (folder / "print.css").write_text(builtin + css, encoding="utf-8")
+    Path("takehome.toml").write_text(f'[library]\ntemplates = "{folder}"\n', encoding="utf-8")
+
+
+EXTREME = ["h1 { font-size: 1000000000px; }", "p { letter-spacing: 1e12px; }"]
+
+
+@pytest.mark.parametrize("css", EXTREME, ids=["huge-font", "huge-spacing"])
+def test_extreme_css_is_one_line_in_make_check_and_batch(run, tmp_path, css):
+    _extreme_profile(tmp_path, css)
+    folder = (tmp_path / "tpl").resolve()
+    start = f"{folder}: the handout could not be laid out ("
+    end = "; check print.css and the templates there for extreme sizes, or undo your last change"
+
+    made = make_ana(run)
+    assert made.exit_code == 1
+    (line,) = made.output.splitlines()
+    assert line.startswith(f"Error: {start}") and line.endswith(end)
+    assert not OUT.exists() or list(OUT.iterdir()) == []
+
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert any(
+        line.startswith(f"Error: rendering glutes.toml failed: {start}") and line.endswith(end)
+        for line in checked.output.splitlines()
+    ), checked.output
+
+    Path("clients.csv").write_text("Name,Topics\nAna Silva,glutes\n", encoding="utf-8")
+    batch = run("batch", "clients.csv", "--jobs", "1", "--date", "2026-11-25")
+    assert batch.exit_code == 1
+    first, summary = batch.output.splitlines()
+    assert first.startswith(f"Error: row 2: {start}") and first.endswith(end)
+    assert summary == "0 written, 0 skipped (already there), 1 failed in handouts-out"
+
+
+def test_a_fifo_in_the_handouts_folder_does_not_hang_list_or_check(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    os.mkfifo(mine / "x.toml")
+    for command in ("list", "check"):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "takehome"), "--handouts", str(mine), command],
+            capture_output=True,
+            text=True,
+            timeout=60,  # before the fix this waited for a writer forever
+            check=False,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 1
+        assert (
+            f"Error: {mine / 'x.toml'}: is not a regular file (a pipe or device?); "
+            "save a topic file as a file and give its path"
+        ) in done.stderr.splitlines()

@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
+from conftest import pdf_text
 from takehome.cli import cli
 
 NOTE = "Your right hip was tight; try the figure-4 stretch."
@@ -545,3 +546,173 @@ def test_a_ca_file_that_is_not_a_certificate_is_named(run, servers, tmp_path):
     result = send_one(run)
     assert result.exit_code == 1
     assert "email.ca_file" in result.output and "is not a PEM certificate file" in result.output
+
+
+# --- Never another client's handout --------------------------------------------------
+
+
+def _attachment(envelope) -> bytes:
+    message = email.message_from_bytes(envelope.content, policy=policy.default)
+    (attachment,) = list(message.iter_attachments())
+    return attachment.get_content()
+
+
+def test_a_pdf_made_from_other_details_is_never_attached(run, servers):
+    server = servers()
+    profile(server.port)
+    made = run("make", "glutes", "--client", "Ana Silva", "--condition", "sciatica", "--note", NOTE)
+    assert made.exit_code == 0, made.output
+    first_ana = PDF.read_bytes()
+
+    # Another Ana Silva, another address, another note: a handout of her own.
+    result = run(
+        "send", "glutes", "--client", "Ana Silva", "--to", "other@example.com",
+        "--note", "Walk a little every day.", "--send",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "Note: 2026-11-25_ana-silva_glutes.pdf holds a handout made from other details; "
+        "this one is 2026-11-25_ana-silva_glutes-2.pdf"
+    )
+    (envelope,) = server.inbox.envelopes
+    assert envelope.rcpt_tos == ["other@example.com"]
+    text = pdf_text(_attachment(envelope))
+    assert "Walk a little every day." in text
+    assert "hip was tight" not in text and "Sciatica" not in text
+    assert PDF.read_bytes() == first_ana  # the first Ana's handout is untouched
+
+    # The same details again: that handout is found and reused, and not resent.
+    again = run(
+        "send", "glutes", "--client", "Ana Silva", "--to", "other@example.com",
+        "--note", "Walk a little every day.", "--send",
+    )  # fmt: skip
+    assert again.output.splitlines()[-1].startswith("0 sent, 1 skipped (already sent)")
+    assert sorted(p.name for p in PDF.parent.glob("*.pdf")) == [
+        "2026-11-25_ana-silva_glutes-2.pdf",
+        "2026-11-25_ana-silva_glutes.pdf",
+    ]
+
+
+def _two_annas(order: tuple[int, int]) -> None:
+    rows = {
+        1: "Anna Smith,anna.one@example.com,glutes,sciatica,Pregnant: 20 weeks.",
+        2: "Anna Smith,anna.two@example.com,glutes,,",
+    }
+    lines = ["Name,Email,Topics,Conditions,Notes"] + [rows[i] for i in order]
+    Path("clients.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_rows_in_another_order_than_rendered_each_get_their_own_handout(run, servers):
+    server = servers()
+    profile(server.port)
+    _two_annas((1, 2))
+    assert run("batch", "clients.csv", "--jobs", "1").exit_code == 0
+    _two_annas((2, 1))  # the front desk exported the day again, sorted differently
+    result = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert result.exit_code == 0, result.output
+    got = {e.rcpt_tos[0]: pdf_text(_attachment(e)) for e in server.inbox.envelopes}
+    assert set(got) == {"anna.one@example.com", "anna.two@example.com"}
+    assert "20 weeks" in got["anna.one@example.com"] and "Sciatica" in got["anna.one@example.com"]
+    assert "20 weeks" not in got["anna.two@example.com"]
+    assert "Sciatica" not in got["anna.two@example.com"]
+
+    # Back in the first order: both already have their handout; nothing is sent twice.
+    _two_annas((1, 2))
+    again = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert again.output.splitlines()[-1].startswith("0 sent, 2 skipped (already sent), 0 failed")
+    assert len(server.inbox.envelopes) == 2
+
+
+def test_a_pdf_swapped_after_planning_is_not_attached(tmp_path, renderer, make_handout):
+    from takehome.errors import TakehomeError
+    from takehome.mail import Composer, SmtpSettings
+    from takehome.paths import builtin_templates_dir
+    from takehome.practice import DEFAULT_PRACTICE
+    from takehome.sending import Delivery, compose_all
+
+    ana = renderer.pdf(make_handout(conditions=["sciatica"]))
+    other = renderer.pdf(make_handout(note="Someone else's note."))
+    pdf = tmp_path / "2026-11-25_ana-silva_glutes.pdf"
+    pdf.write_bytes(other.data)  # replaced between planning and composing
+    delivery = Delivery("row 2", "ana@example.com", "Ana Silva", pdf, ana.fingerprint, pdf.name)
+    settings = SmtpSettings("127.0.0.1", 25, "none", None, "studio@example.com", None, 10, None)
+    composer = Composer([builtin_templates_dir()])
+    with pytest.raises(TakehomeError) as info:
+        compose_all([delivery], composer, DEFAULT_PRACTICE, settings)
+    assert str(info.value) == (
+        f"row 2: {pdf} does not hold this client's handout (it was replaced or changed after "
+        "it was made); nothing was sent; run the same command again"
+    )
+    pdf.write_bytes(ana.data)
+    ((_, message),) = compose_all([delivery], composer, DEFAULT_PRACTICE, settings)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content() == ana.data
+
+
+# --- Headers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=?utf-8?q?Bcc=3A_evil=40x=2Ecom?=",
+        "Zoë =?utf-8?q?Bcc=3A_evil=40x=2Ecom?=",
+        "Ana <evil@x.com>",
+        'Ana", evil@x.com, "',
+        "Ana\u202e moc.x@live",
+    ],
+    ids=["encoded-word", "encoded-word-utf8", "angle", "quotes", "bidi"],
+)
+def test_a_clients_name_can_never_become_another_address(run, servers, name):
+    server = servers()
+    profile(server.port)
+    result = run("send", "glutes", "--client", name, "--to", "ana@example.com", "--send")
+    assert result.exit_code == 0, result.output
+    (envelope,) = server.inbox.envelopes
+    assert envelope.rcpt_tos == ["ana@example.com"]
+    message = email.message_from_bytes(envelope.content, policy=policy.default)
+    (to,) = message["To"].addresses  # exactly one address, and it is the client's
+    assert to.addr_spec == "ana@example.com"
+    for forbidden in ("@", "=?", "<", ">", ":", "\u2028", "\u2029", "\u202e"):
+        assert forbidden not in to.display_name
+    assert message.get_all("Bcc") is None and len(message.get_all("To")) == 1
+    assert message.defects == [] and message["To"].defects == ()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_name_with_a_line_separator_is_refused_before_anything_is_sent(run, servers, separator):
+    server = servers()
+    profile(server.port)
+    name = f"Anna{separator}Bcc: evil@x.com"
+    result = run("send", "glutes", "--client", name, "--to", "ana@example.com", "--send")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: --client: contains a line break (U+{ord(separator):04X}); keep it on one line\n"
+    )
+    assert server.inbox.envelopes == []
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\r\n", "\x00"])
+def test_the_to_header_never_carries_a_line_break_whatever_the_name(separator):
+    from email.message import EmailMessage
+
+    from takehome.mail import mailbox
+
+    message = EmailMessage(policy=policy.default)
+    message["To"] = mailbox(f"=?utf-8?q?x?={separator}Bcc: evil@x.com", "ana@example.com")
+    message.set_content("x")
+    back = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    (to,) = back["To"].addresses
+    assert to.addr_spec == "ana@example.com" and "@" not in to.display_name
+    assert back.get_all("Bcc") is None
+
+
+def test_an_ordinary_name_is_shown_as_typed(run, servers):
+    server = servers()
+    profile(server.port)
+    name = "Zoë O’Brien-Núñez, Jr."
+    assert (
+        run("send", "glutes", "--client", name, "--to", "zoe@example.com", "--send").exit_code == 0
+    )
+    message = email.message_from_bytes(server.inbox.envelopes[0].content, policy=policy.default)
+    assert message["To"].addresses[0].display_name == name

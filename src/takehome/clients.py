@@ -32,12 +32,22 @@ CLI_FIELDS = {
 }
 
 
+_LINE_SEPARATORS = "\u2028\u2029\x85"  # Unicode's line, paragraph and next-line marks
+
+
 def _clean(text: str, what: str, limit: int, multiline: bool) -> str:
     text = unicodedata.normalize("NFC", text).strip()
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for separator in _LINE_SEPARATORS:
+            text = text.replace(separator, "\n")
     allowed = "\n\t" if multiline else ""
     for char in text:
+        if char in _LINE_SEPARATORS:
+            # No font prints it, and in an email header it starts a new line.
+            raise TakehomeError(
+                f"{what}: contains a line break (U+{ord(char):04X}); keep it on one line"
+            )
         if unicodedata.category(char) == "Cc" and char not in allowed:
             raise TakehomeError(
                 f"{what}: contains a control character (U+{ord(char):04X}); "
