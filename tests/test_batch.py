@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from conftest import pdf_reader, pdf_text
 from takehome.cli import cli
+from takehome.clients import Client, read_clients_csv
+from takehome.handout import build_handout
 
 SCRIPT = Path(sys.executable).parent / "takehome"
 DATE = ["--date", "2026-11-25"]
@@ -41,6 +43,24 @@ def written() -> list[str]:
     return sorted(p.name for p in OUT.iterdir()) if OUT.exists() else []
 
 
+def planned(run, *args: str) -> list[str]:
+    """The file names a batch would write (a dry run: parsing and matching, no PDF)."""
+    result = run("batch", "clients.csv", "--dry-run", *DATE, *args)
+    assert result.exit_code == 0, result.output
+    return sorted(
+        Path(line.split(" would write ", 1)[1]).name
+        for line in result.output.splitlines()
+        if " would write " in line
+    )
+
+
+def only_row(path: str = "clients.csv", **kwargs):
+    """The one client row of a CSV, parsed (no rendering)."""
+    (row,) = read_clients_csv(Path(path), **kwargs).rows
+    assert row.error is None, row.error
+    return row
+
+
 # --- Header variants, encodings, delimiters -------------------------------------------
 
 
@@ -50,9 +70,8 @@ def written() -> list[str]:
 )
 def test_single_name_column_variants(run, header):
     write_csv(f"{header},Topics\nAna Silva,glutes\n")
-    result = run("batch", "clients.csv", "--jobs", "1", *DATE)
-    assert result.exit_code == 0, result.output
-    assert written() == ["2026-11-25_ana-silva_glutes.pdf"]
+    assert only_row().client.name == "Ana Silva"
+    assert planned(run) == ["2026-11-25_ana-silva_glutes.pdf"]
 
 
 def test_first_and_last_name_columns(run):
@@ -69,11 +88,24 @@ def test_other_column_variants(run, topics_header, email_header, next_header):
         f"Name,{email_header},{topics_header},Conditions,Notes,{next_header},Paper,Room\n"
         "Ana Silva,ana@example.com,glutes,sciatica,Walk daily.,Dec 9 at 3 pm,A4,2\n"
     )
+    row = only_row()
+    assert row.client == Client.create(
+        "Ana Silva", ["sciatica"], note="Walk daily.", next_visit="Dec 9 at 3 pm"
+    )
+    assert (row.topics, row.email, row.paper) == (("glutes",), "ana@example.com", "a4")
+
+
+def test_a_rows_details_are_printed_on_its_handout(run):
+    write_csv(
+        "Name,Email,Service,Conditions,Notes,Next Appointment,Paper,Room\n"
+        "Ana Silva,ana@example.com,glutes,sciatica,Walk daily.,Dec 9 at 3 pm,A4,2\n"
+    )
     assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
     pdf = OUT / "2026-11-25_ana-silva_glutes.pdf"
     text = pdf_text(pdf)
     assert "Walk daily." in text and "Dec 9 at 3 pm" in text
     assert "For you: Sciatica or piriformis pain" in text
+    assert "ana@example.com" not in text  # kept for emailing, never printed
     assert round(float(pdf_reader(pdf).pages[0].mediabox.width)) == 595  # A4 from the row
 
 
@@ -87,21 +119,21 @@ def test_utf8_with_byte_order_mark(run):
 
 def test_cp1252_is_read_with_a_visible_warning(run):
     write_csv("Name;Topics\nZoë Núñez;glutes\n", encoding="cp1252")
-    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    result = run("batch", "clients.csv", "--dry-run", *DATE)
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == (
         "Warning: clients.csv: not UTF-8, so read as Windows-1252 (Excel's plain CSV); if names "
         "look wrong, save the file as 'CSV UTF-8' or give its encoding with --encoding"
     )
-    assert written() == ["2026-11-25_zoë-núñez_glutes.pdf"]
+    assert only_row().client.name == "Zoë Núñez"
 
 
 def test_encoding_option_reads_another_code_page(run):
     write_csv("Name,Topics\nОлена Коваленко,glutes\n", encoding="cp1251")
-    result = run("batch", "clients.csv", "-j", "1", "--encoding", "cp1251", *DATE)
+    result = run("batch", "clients.csv", "--dry-run", "--encoding", "cp1251", *DATE)
     assert result.exit_code == 0
     assert "Warning" not in result.output
-    assert written() == ["2026-11-25_олена-коваленко_glutes.pdf"]
+    assert planned(run, "--encoding", "cp1251") == ["2026-11-25_олена-коваленко_glutes.pdf"]
 
 
 def test_bytes_that_are_neither_utf8_nor_cp1252_are_an_error(run):
@@ -122,8 +154,7 @@ def test_delimiter_is_detected(run, delimiter):
         ["Ben Okafor", "neck-shoulders", "tension-headaches"],
     ]
     write_csv("".join(delimiter.join(row) + "\n" for row in rows))
-    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
-    assert written() == [
+    assert planned(run) == [
         "2026-11-25_ana-silva_glutes.pdf",
         "2026-11-25_ben-okafor_neck-shoulders.pdf",
     ]
@@ -131,8 +162,10 @@ def test_delimiter_is_detected(run, delimiter):
 
 def test_one_column_file_with_topic_option(run):
     write_csv("Name\nAna Silva\nBen Okafor\n")
-    assert run("batch", "clients.csv", "-j", "1", "--topic", "glutes", *DATE).exit_code == 0
-    assert written() == ["2026-11-25_ana-silva_glutes.pdf", "2026-11-25_ben-okafor_glutes.pdf"]
+    assert planned(run, "--topic", "glutes") == [
+        "2026-11-25_ana-silva_glutes.pdf",
+        "2026-11-25_ben-okafor_glutes.pdf",
+    ]
 
 
 def test_quoted_fields_with_commas_and_line_breaks(run):
@@ -158,10 +191,15 @@ def test_quoted_fields_with_commas_and_line_breaks(run):
 )
 def test_several_topics_and_conditions_in_one_cell(run, cell):
     write_csv(f'Name,Topics,Conditions\nAna Silva,"{cell}","sciatica; tension-headaches"\n')
-    assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
-    text = pdf_text(OUT / "2026-11-25_ana-silva_glutes-neck-shoulders.pdf")
-    assert "For you: Sciatica or piriformis pain" in text
-    assert "For you: Tension headaches" in text
+    row = only_row()
+    assert row.topics == ("glutes", "neck-shoulders")
+    assert row.client.conditions == ("sciatica", "tension-headaches")
+    handout = build_handout(row.topics, row.client)
+    assert [[c.label for c in s.condition_notes] for s in handout.sections] == [
+        ["Sciatica or piriformis pain"],
+        ["Tension headaches"],
+    ]
+    assert planned(run) == ["2026-11-25_ana-silva_glutes-neck-shoulders.pdf"]
 
 
 # --- Bad rows and bad files ----------------------------------------------------------
