@@ -296,14 +296,16 @@ def test_make_removes_a_temp_file_a_killed_make_left(run):
     OUT.mkdir()
     stale = OUT / f".{ANA.name}.k1ll3d.part"  # a whole handout, hidden, with health data
     stale.write_bytes(b"%PDF-1.7 a complete handout")
-    old = OUT / ".2026-11-24_ben-okafor_glutes.pdf.x7y8z9.part"  # another client's, long ago
+    old = OUT / ".2026-11-24_ben-okafor_glutes.pdf.x7y8z9ab.part"  # another client's, long ago
     old.write_bytes(b"%PDF-1.7 another handout")
-    os.utime(old, (0, 0))
-    keep = OUT / "notes.part"  # not one of takehome's temp files
-    keep.write_text("mine")
+    keep = [OUT / "notes.part", OUT / ".my-notes.part"]  # not takehome's temp files
+    for path in keep:
+        path.write_text("mine")
+    for path in (old, *keep):
+        os.utime(path, (0, 0))
     assert make_ana(run).exit_code == 0
     assert not stale.exists() and not old.exists()
-    assert keep.exists() and ANA.exists()
+    assert all(path.exists() for path in keep) and ANA.exists()
 
 
 def _extreme_profile(tmp_path: Path, css: str) -> None:

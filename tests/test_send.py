@@ -716,3 +716,29 @@ def test_an_ordinary_name_is_shown_as_typed(run, servers):
     )
     message = email.message_from_bytes(server.inbox.envelopes[0].content, policy=policy.default)
     assert message["To"].addresses[0].display_name == name
+
+
+def test_a_changed_handout_for_an_address_already_sent_is_named_not_sent(run, servers):
+    server = servers()
+    profile(server.port)
+    assert send_one(run, "--send").exit_code == 0
+    changed = run(
+        "send", "glutes", "--client", "Ana Silva", "--to", "ana@example.com",
+        "--note", "A new note after the email went out.", "--send",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert changed.output.splitlines()[1:] == [
+        "Note: --to: this address was already sent this client's handout for the day "
+        "(2026-11-25_ana-silva_glutes.pdf); not sent again; use --resend to send "
+        "2026-11-25_ana-silva_glutes-2.pdf",
+        "0 sent, 1 skipped (already sent), 0 failed; log: handouts-out/sent-log.jsonl",
+    ]
+    assert len(server.inbox.envelopes) == 1
+    resent = run(
+        "send", "glutes", "--client", "Ana Silva", "--to", "ana@example.com",
+        "--note", "A new note after the email went out.", "--send", "--resend",
+    )  # fmt: skip
+    assert resent.exit_code == 0
+    assert "A new note after the email went out." in pdf_text(
+        _attachment(server.inbox.envelopes[1])
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import resource
 import signal
 import time
@@ -173,6 +174,8 @@ def plan_batch(
 # A temporary file lives for the milliseconds between writing a handout and
 # renaming it; one older than this was left by a run that was killed.
 STALE_AFTER_SECONDS = 60
+# write_atomic's temporary names: "." + the final name + 8 random characters + ".part".
+_TEMP_NAME = re.compile(r"^\..+\.(pdf|html|eml)\.[A-Za-z0-9_]{8}\.part$")
 
 
 def remove_stale_temp_files(folder: Path, names: Iterable[str] = ()) -> None:
@@ -183,6 +186,8 @@ def remove_stale_temp_files(folder: Path, names: Iterable[str] = ()) -> None:
     stale = {p for name in names for p in folder.glob(f".{name}.*.part")}
     now = time.time()
     for path in folder.glob(".*.part"):
+        if not _TEMP_NAME.match(path.name):
+            continue  # not one of ours
         with contextlib.suppress(OSError):
             if now - path.lstat().st_mtime > STALE_AFTER_SECONDS:
                 stale.add(path)

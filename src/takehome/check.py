@@ -89,6 +89,14 @@ def check_everything(workspace: Workspace) -> Report:
 
     # Render every topic for a sample client with all its conditions, so that a
     # template error that only shows with real data is found now, not by a client.
+    try:
+        _render_samples(report, valid, library, practice, renderer)
+    finally:
+        renderer.close()
+    return report
+
+
+def _render_samples(report: Report, valid, library, practice, renderer) -> None:
     for loaded in valid:
         client = Client.create(
             "Sample Client",
@@ -107,4 +115,3 @@ def check_everything(workspace: Workspace) -> Report:
                 report.problems.append(problem)
             continue
         report.problems += [f"{loaded.path}: {warning}" for warning in rendered.warnings]
-    return report

@@ -12,13 +12,15 @@ document information as ``/TakehomeFingerprint``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
+import stat
 from pathlib import Path
 
-from .files import TEMPLATE_LIMIT, is_regular, read_regular
+from .files import TEMPLATE_LIMIT, read_regular
 from .handout import Handout
 
 PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
@@ -31,24 +33,28 @@ VERSION = 1
 
 def templates_digest(template_dirs: tuple[Path, ...]) -> str:
     """A digest of every file in the template folders (names and contents)."""
-    return _templates_digest(tuple(folder.resolve() for folder in template_dirs))
+    files = []
+    for rank, folder in enumerate(folder.resolve() for folder in template_dirs):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                with contextlib.suppress(OSError):
+                    info = path.stat()
+                    if stat.S_ISREG(info.st_mode):
+                        files.append((rank, folder, path, info.st_mtime_ns, info.st_size))
+    # The contents are read again only when a file's time or size changed: a
+    # batch asks for every row, and a long-lived process sees edits.
+    return _digest(tuple(files))
 
 
-@functools.cache
-def _templates_digest(template_dirs: tuple[Path, ...]) -> str:
-    # One command reads the folders once: a batch asks for every row.
+@functools.lru_cache(maxsize=16)
+def _digest(files: tuple) -> str:
     digest = hashlib.sha256()
-    for rank, folder in enumerate(template_dirs):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if not is_regular(path):
-                continue
-            digest.update(f"{rank}:{path.relative_to(folder).as_posix()}\0".encode())
-            try:
-                digest.update(hashlib.sha256(read_regular(path, limit=TEMPLATE_LIMIT)).digest())
-            except Exception:  # an unreadable file still counts, as itself
-                digest.update(b"unreadable")
+    for rank, folder, path, _, _ in files:
+        digest.update(f"{rank}:{path.relative_to(folder).as_posix()}\0".encode())
+        try:
+            digest.update(hashlib.sha256(read_regular(path, limit=TEMPLATE_LIMIT)).digest())
+        except Exception:  # an unreadable file still counts, as itself
+            digest.update(b"unreadable")
     return digest.hexdigest()
 
 

@@ -217,6 +217,7 @@ class SentLog:
     def __init__(self, folder: Path):
         self.path = folder / SENT_LOG
         self.status: dict[tuple[str, str], str] = {}
+        self.files: dict[tuple[str, str], str] = {}  # the file last logged for each
         self.warnings: list[str] = []
         self._needs_newline = False
         if not (self.path.exists() or self.path.is_symlink()):
@@ -237,6 +238,7 @@ class SentLog:
                 entry = json.loads(line)
                 key = (entry["to"], entry.get("handout") or entry["file"])
                 self.status[key] = entry["status"]
+                self.files[key] = entry["file"]
             except (ValueError, KeyError, TypeError):
                 if number == len(lines) and not text.endswith("\n"):
                     # A crash while the last line was written: go on, but say so.
@@ -304,6 +306,7 @@ class SentLog:
             ) from None
         self._needs_newline = False
         self.status[(to, handout)] = status
+        self.files[(to, handout)] = file.name
 
 
 # --- Sending ----------------------------------------------------------------------------

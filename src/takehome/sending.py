@@ -128,12 +128,7 @@ def send_all(
             for index, (delivery, message) in enumerate(messages):
                 if not resend and log.has(delivery.to, delivery.handout):
                     tally.already += 1
-                    if log.state(delivery.to, delivery.handout) == UNCERTAIN:
-                        on_event(
-                            f"Note: {delivery.label}: the sent log marks this message uncertain "
-                            "(it may have arrived); not sent again; check with the client, "
-                            "then use --resend if it did not"
-                        )
+                    _explain_skip(delivery, log, on_event)
                     continue
                 if limit is not None and tally.sent >= limit:
                     tally.not_sent += 1
@@ -152,6 +147,24 @@ def send_all(
     finally:
         mailer.close(quick=quick)
     return tally
+
+
+def _explain_skip(delivery: Delivery, log: SentLog, on_event: Callable[[str], None]) -> None:
+    key = (delivery.to, delivery.handout)
+    if log.state(*key) == UNCERTAIN:
+        on_event(
+            f"Note: {delivery.label}: the sent log marks this message uncertain "
+            "(it may have arrived); not sent again; check with the client, "
+            "then use --resend if it did not"
+        )
+    elif log.files.get(key) != delivery.pdf.name:
+        # Same client, topics, date and address, but another file: perhaps the
+        # details changed after it was sent. Sending again is the user's call.
+        on_event(
+            f"Note: {delivery.label}: this address was already sent this client's handout "
+            f"for the day ({log.files.get(key)}); not sent again; use --resend to send "
+            f"{delivery.pdf.name}"
+        )
 
 
 def _count_rest(rest, log: SentLog, resend: bool, tally: Tally) -> None:
