@@ -7,7 +7,9 @@ and reports, each mode in a fresh process, best of --repeat runs:
 - batch --jobs 1 and --jobs 2: the real plan + render + atomic write path;
 - floor: bare WeasyPrint rendering the same HTML files in one process, with the
   same fonts and one shared FontConfiguration, writing PDFs to disk;
-- peak RSS of each process that rendered (the batch's workers).
+- peak RSS of each process that rendered (the batch's workers);
+- re-run plan: planning the same batch again once every handout exists, which
+  reads the fingerprint stored in each PDF to decide it can be skipped.
 """
 
 from __future__ import annotations
@@ -73,6 +75,18 @@ def run_mode(mode: str, count: int) -> dict:
                 )
             seconds = time.perf_counter() - start
             rss = {os.getpid(): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+        elif mode == "rerun":
+            from takehome.batch import plan_batch, run_batch
+            from takehome.clients import read_clients_csv
+            from takehome.content import TopicLibrary
+
+            run_batch(plan.jobs, 1, force=True)
+            table = read_clients_csv(folder / "clients.csv")
+            start = time.perf_counter()
+            again = plan_batch(table, TopicLibrary(), folder / "out", date=DATE)
+            seconds = time.perf_counter() - start
+            assert not again.jobs and len(again.settled) == count, again
+            rss = {os.getpid(): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
         else:
             from takehome.batch import run_batch
 
@@ -97,7 +111,7 @@ def main() -> None:
         return
 
     results = {}
-    for mode in ("jobs1", "jobs2", "floor"):
+    for mode in ("jobs1", "jobs2", "floor", "rerun"):
         runs = []
         for _ in range(args.repeat):
             out = subprocess.run(
@@ -118,6 +132,7 @@ def main() -> None:
         "jobs1": "batch --jobs 1",
         "jobs2": "batch --jobs 2",
         "floor": "bare WeasyPrint (floor)",
+        "rerun": "re-run plan, all already there",
     }
     for mode, r in results.items():
         rss = ", ".join(f"{mb} MB" for mb in r["rss_mb"])

@@ -551,29 +551,35 @@ def test_a_file_of_the_same_name_that_is_not_a_takehome_pdf_is_replaced(run):
 # --- Only regular files are read, and only so much -------------------------------------
 
 
-def test_a_device_is_refused_without_reading_it(run):
-    result = run("batch", "/dev/zero", *DATE)
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: /dev/zero: is not a regular file (a pipe or device?); save a client list "
-        "as a file and give its path\n"
-    )
+def _limited(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # A time and a memory cap: before the fix, /dev/zero was read until memory
+    # ran out and a FIFO waited for a writer forever.
+    def cap_memory():
+        import resource
 
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-def test_a_fifo_is_refused_without_waiting_for_it(tmp_path):
-    fifo = tmp_path / "clients.csv"
-    os.mkfifo(fifo)
-    done = subprocess.run(
-        [str(SCRIPT), "batch", str(fifo), *DATE],
+    return subprocess.run(
+        [str(SCRIPT), *args],
         capture_output=True,
         text=True,
-        timeout=30,  # before the fix it waited for a writer forever
+        timeout=30,
         check=False,
-        cwd=tmp_path,
+        cwd=cwd,
+        preexec_fn=cap_memory,
     )
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_device_or_fifo_is_refused_without_reading_it(tmp_path, kind):
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "clients.csv"
+        os.mkfifo(path)
+    done = _limited("batch", str(path), *DATE, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr == (
-        f"Error: {fifo}: is not a regular file (a pipe or device?); save a client list "
+        f"Error: {path}: is not a regular file (a pipe or device?); save a client list "
         "as a file and give its path\n"
     )
 
