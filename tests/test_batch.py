@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -618,4 +619,32 @@ def test_a_stopped_batch_leaves_no_temporary_font_folders(tmp_path, signum):
     os.killpg(process.pid, signum)  # the batch and its workers alike
     process.communicate(timeout=60)
     assert _group_ends(process)
+    assert list(temp.glob("weasyprint-*")) == []
+
+
+def test_workers_end_and_clean_up_when_the_batch_is_killed_as_they_start(tmp_path):
+    # The parent dies before a worker has asked the kernel to be told of it:
+    # the worker must notice by itself, not wait for work forever.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    _many_clients(tmp_path / "clients.csv", 12)
+    for _ in range(3):  # bounded: three races
+        process = subprocess.Popen(
+            [str(SCRIPT), "batch", "clients.csv", *DATE, "--jobs", "2", "--force"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(temp)},
+        )
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if children.read_text().split():
+                    break
+            time.sleep(0.001)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert _group_ends(process, 20)
     assert list(temp.glob("weasyprint-*")) == []

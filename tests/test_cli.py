@@ -367,3 +367,28 @@ def test_a_fifo_in_the_handouts_folder_does_not_hang_list_or_check(tmp_path):
             f"Error: {mine / 'x.toml'}: is not a regular file (a pipe or device?); "
             "save a topic file as a file and give its path"
         ) in done.stderr.splitlines()
+
+
+def test_a_template_or_stylesheet_that_is_not_utf8_is_one_line(run, tmp_path):
+    from takehome.paths import builtin_templates_dir
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    for name in ("print.css", "base.html.j2"):
+        text = (builtin_templates_dir() / name).read_bytes()
+        (folder / name).write_bytes(text + b"/* caf\xe9 */" if name == "print.css" else text)
+    Path("takehome.toml").write_text(f'[library]\ntemplates = "{folder}"\n', encoding="utf-8")
+    html = make_ana(run, "-o", "ana.html")
+    assert html.exit_code == 1
+    sheet = folder.resolve() / "print.css"
+    assert html.output == f"Error: {sheet}: not UTF-8 text; save it as UTF-8\n"
+
+    (folder / "print.css").write_bytes((builtin_templates_dir() / "print.css").read_bytes())
+    (folder / "base.html.j2").write_bytes(b"{# caf\xe9 #}" + (folder / "base.html.j2").read_bytes())
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert (
+        f"Error: {folder.resolve() / 'base.html.j2'}: the template is not UTF-8 text; "
+        "save it as UTF-8"
+    ) in checked.output.splitlines()
+    assert "Traceback" not in checked.output

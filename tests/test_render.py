@@ -469,3 +469,17 @@ def test_any_template_error_is_one_line_with_the_place(tmp_path, make_handout):
 def test_a_templates_folder_may_not_be_the_whole_disk(make_handout):
     with pytest.raises(TakehomeError, match="is the whole disk or your home folder"):
         Renderer([Path("/")])
+
+
+def test_a_templates_meta_tags_never_reach_the_pdf_metadata(tmp_path, make_handout):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    base = (builtin_templates_dir() / "base.html.j2").read_text(encoding="utf-8")
+    metas = "".join(
+        f'<meta name="{name}" content="Ana has sciatica">'
+        for name in ("author", "description", "keywords", "generator", "x-health")
+    )
+    (folder / "base.html.j2").write_text(base.replace("<head>", "<head>" + metas), "utf-8")
+    info = pdf_reader(Renderer([folder]).pdf(make_handout(conditions=["sciatica"])).data).metadata
+    assert all("sciatica" not in str(value) for value in info.values()), dict(info)
+    assert info["/Author"] == "Your massage therapist" and "/TakehomeFingerprint" in info

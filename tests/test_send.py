@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import email
 import json
+import os
 import socket
 import ssl
 import threading
@@ -660,8 +661,11 @@ def test_a_pdf_swapped_after_planning_is_not_attached(tmp_path, renderer, make_h
         "Ana <evil@x.com>",
         'Ana", evil@x.com, "',
         "Ana\u202e moc.x@live",
+        # Long enough to be folded: Python drops the quotes of a folded name.
+        "Montgomery-Vanderbilt, Alexandra Catherine Elizabeth, Jr., Guardian of Lexi Smith",
+        "a," * 50,
     ],
-    ids=["encoded-word", "encoded-word-utf8", "angle", "quotes", "bidi"],
+    ids=["encoded-word", "encoded-word-utf8", "angle", "quotes", "bidi", "long-commas", "commas"],
 )
 def test_a_clients_name_can_never_become_another_address(run, servers, name):
     server = servers()
@@ -699,7 +703,7 @@ def test_the_to_header_never_carries_a_line_break_whatever_the_name(separator):
     from takehome.mail import mailbox
 
     message = EmailMessage(policy=policy.default)
-    message["To"] = mailbox(f"=?utf-8?q?x?={separator}Bcc: evil@x.com", "ana@example.com")
+    message["To"] = mailbox(f"=?utf-8?q?x?={separator}Bcc: evil@x.com, " * 5, "ana@example.com")
     message.set_content("x")
     back = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     (to,) = back["To"].addresses
@@ -710,12 +714,16 @@ def test_the_to_header_never_carries_a_line_break_whatever_the_name(separator):
 def test_an_ordinary_name_is_shown_as_typed(run, servers):
     server = servers()
     profile(server.port)
-    name = "Zoë O’Brien-Núñez, Jr."
-    assert (
-        run("send", "glutes", "--client", name, "--to", "zoe@example.com", "--send").exit_code == 0
-    )
+    name = "Zoë O’Brien-Núñez & Ana Li"
+    result = run("send", "glutes", "--client", name, "--to", "zoe@example.com", "--send")
+    assert result.exit_code == 0, result.output
     message = email.message_from_bytes(server.inbox.envelopes[0].content, policy=policy.default)
     assert message["To"].addresses[0].display_name == name
+    # Commas and full stops become spaces in the header only (the handout prints
+    # the name as typed).
+    result = run("send", "glutes", "--client", "Silva, Ana M.", "--to", "ana@x.com", "--send")
+    message = email.message_from_bytes(server.inbox.envelopes[1].content, policy=policy.default)
+    assert message["To"].addresses[0].display_name == "Silva Ana M"
 
 
 def test_a_changed_handout_for_an_address_already_sent_is_named_not_sent(run, servers):
@@ -729,8 +737,8 @@ def test_a_changed_handout_for_an_address_already_sent_is_named_not_sent(run, se
     assert changed.exit_code == 0, changed.output
     assert changed.output.splitlines()[1:] == [
         "Note: --to: this address was already sent this client's handout for the day "
-        "(2026-11-25_ana-silva_glutes.pdf); not sent again; use --resend to send "
-        "2026-11-25_ana-silva_glutes-2.pdf",
+        "(2026-11-25_ana-silva_glutes.pdf); 2026-11-25_ana-silva_glutes-2.pdf was made "
+        "after that; not sent again; use --resend to send it",
         "0 sent, 1 skipped (already sent), 0 failed; log: handouts-out/sent-log.jsonl",
     ]
     assert len(server.inbox.envelopes) == 1
@@ -742,3 +750,17 @@ def test_a_changed_handout_for_an_address_already_sent_is_named_not_sent(run, se
     assert "A new note after the email went out." in pdf_text(
         _attachment(server.inbox.envelopes[1])
     )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_lock_file_that_is_not_a_file_is_one_line(run, servers, kind):
+    server = servers()
+    profile(server.port)
+    lock = Path("handouts-out/sent-log.jsonl.lock")
+    lock.parent.mkdir()
+    os.mkfifo(lock) if kind == "fifo" else lock.mkdir()
+    result = send_one(run, "--send")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith(f"Error: {lock}: ")
+    assert result.output.splitlines()[-1].endswith("remove it and run the same command again")
+    assert server.inbox.envelopes == []

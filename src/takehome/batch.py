@@ -28,7 +28,7 @@ from .errors import TakehomeError
 from .fingerprint import handout_fingerprint, read_fingerprint
 from .handout import Handout, build_handout
 from .interrupts import Interrupts, exit_code
-from .output import default_filename, numbered, write_atomic
+from .output import default_filename, numbered, remove_unfinished_writes, write_atomic
 from .paths import all_template_dirs
 from .practice import DEFAULT_PRACTICE, Practice
 
@@ -208,14 +208,14 @@ def close_renderers() -> None:
         renderer.close()
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     # Ctrl-C reaches every process in the terminal's group; the parent decides
     # what to stop, so a worker finishes (and atomically writes) its current file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # SIGTERM (from the parent's death, or a kill of the whole group) ends the
     # worker at once, but not before its temporary font folder is removed.
     signal.signal(signal.SIGTERM, _end_worker)
-    _end_with_parent()
+    _end_with_parent(parent)
     # A worker leaves through os._exit, which skips garbage collection; the
     # pool's exit hooks (multiprocessing's Finalize) still run.
     from multiprocessing.util import Finalize
@@ -225,10 +225,11 @@ def _init_worker() -> None:
 
 def _end_worker(signum, frame) -> None:
     close_renderers()
+    remove_unfinished_writes()  # a handout being written when the signal came
     os._exit(128 + signum)
 
 
-def _end_with_parent() -> None:
+def _end_with_parent(parent: int) -> None:
     # If the batch itself is killed, its workers must not live on (Linux only:
     # the kernel sends SIGTERM to a worker whose parent dies).
     with contextlib.suppress(OSError, AttributeError):
@@ -237,6 +238,10 @@ def _end_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    # The parent may have died before the line above took effect: then no
+    # signal will ever come, and the worker would wait for work forever.
+    if os.getppid() != parent:
+        _end_worker(signal.SIGTERM, None)
 
 
 def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> Outcome:
@@ -299,7 +304,8 @@ def run_batch(
         outcomes.append(outcome)
         on_outcome(outcome)
 
-    with Interrupts().installed():
+    interrupts = Interrupts()
+    with interrupts.installed():
         if workers <= 1 or len(jobs) <= 1:
             try:
                 for job in jobs:
@@ -315,22 +321,31 @@ def run_batch(
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker)
+        # Never raise from a signal handler inside concurrent.futures: an
+        # exception that lands while it holds a future's lock leaves the lock
+        # taken and the pool's shutdown waiting forever. The signal is held and
+        # looked at between short waits instead.
+        interrupts.hold()
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(jobs)),
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        )
         pending = set()
         try:
             pending = {pool.submit(render_job, job, force, template_dirs) for job in jobs}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            while pending and interrupts.pending is None:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
                 for future in done:
                     land(future.result())
-        except KeyboardInterrupt as stop:
-            Interrupts.ignore_further()
-            # Queued jobs are dropped; the ones being rendered finish and are kept.
-            pool.shutdown(wait=True, cancel_futures=True)
-            for future in pending:
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    land(future.result())
-            raise BatchInterrupted(outcomes, exit_code(stop)) from None
+            if interrupts.pending is not None:
+                Interrupts.ignore_further()
+                # Queued jobs are dropped; the ones being rendered finish and are kept.
+                pool.shutdown(wait=True, cancel_futures=True)
+                for future in pending:
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        land(future.result())
+                raise BatchInterrupted(outcomes, 128 + interrupts.pending)
         except BrokenProcessPool:
             # A worker was killed from outside (out of memory, kill -9): what is
             # written is complete, and a re-run does the rest.
@@ -338,4 +353,5 @@ def run_batch(
             raise BatchInterrupted(outcomes, 1) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            interrupts.release()
         return outcomes

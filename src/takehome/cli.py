@@ -599,10 +599,10 @@ def send(
             password = click.prompt(f"Password for {settings.username}", hide_input=True)
     folder = deliveries[0].pdf.parent if deliveries else profile.output_dir
     log = SentLog(folder)
-    for warning in log.warnings:
-        click.echo(f"Warning: {warning}", err=True)
     try:
         with log.locked():
+            for warning in log.warnings:
+                click.echo(f"Warning: {warning}", err=True)
             tally = send_all(
                 messages,
                 Mailer(settings, password),

@@ -6,8 +6,10 @@ a name. Before a PDF on disk is reused (sent by email, or skipped by a batch
 re-run), its fingerprint is compared with the fingerprint of the handout about
 to be made: only an exact match is reused. The fingerprint is a SHA-256 of every
 input that shapes the handout (client, conditions, note, next visit, topics and
-their text, practice profile, date, paper and templates), stored in the PDF's
-document information as ``/TakehomeFingerprint``.
+their text, practice profile, date, paper, templates, and the takehome and
+WeasyPrint versions), stored in the PDF's document information as
+``/TakehomeFingerprint``. It guards against mistakes, not against someone who
+can write to the output folder: anyone who knows the details can compute it.
 """
 
 from __future__ import annotations
@@ -58,11 +60,26 @@ def _digest(files: tuple) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _software() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("takehome", "weasyprint"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package} ?")
+    return found
+
+
 def handout_fingerprint(handout: Handout, template_dirs: tuple[Path, ...], fmt: str = "pdf") -> str:
     """The fingerprint of everything a handout is made from (hex SHA-256)."""
     client = handout.client
     inputs = {
         "version": VERSION,
+        # A new takehome or WeasyPrint may lay the same details out differently.
+        "software": _software(),
         "format": fmt,
         "client": {
             "name": client.name,

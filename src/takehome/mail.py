@@ -17,6 +17,7 @@ import json
 import os
 import smtplib
 import ssl
+import stat
 import time
 import unicodedata
 from collections.abc import Callable
@@ -124,8 +125,12 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
 # Punctuation a person's or a practice's name may hold. Anything else (=, ?, <,
 # >, @, quotes, colons, line or paragraph separators, bidi controls) is dropped
 # from the display name, so no name can be read as an encoded word
-# ("=?utf-8?q?Bcc...?=") or as a second address by any mail reader.
-_NAME_PUNCTUATION = set(".,'\u2019-&")  # \u2019: the typographic apostrophe
+# ("=?utf-8?q?Bcc...?=") or as a second address by any mail reader. A comma or
+# a full stop becomes a space: Python folds a long quoted name onto two lines
+# without its quotes, and a comma there would split it into several
+# "addresses" (a full stop, into obsolete syntax).
+_NAME_PUNCTUATION = set("'\u2019-&")  # \u2019: the typographic apostrophe
+MAX_DISPLAY_NAME = 100
 
 
 def display_name(name: str) -> str:
@@ -135,10 +140,10 @@ def display_name(name: str) -> str:
         category = unicodedata.category(char)
         if category[0] in "LMN" or char in _NAME_PUNCTUATION:
             kept.append(char)
-        elif category == "Zs" or char == "\t":
+        elif category == "Zs" or char in "\t,.":
             kept.append(" ")
         # Everything else is dropped: separators (Zl, Zp), controls (Cc, Cf), symbols.
-    return " ".join("".join(kept).split())
+    return " ".join("".join(kept).split())[:MAX_DISPLAY_NAME].strip()
 
 
 def mailbox(name: str, address: str) -> Address:
@@ -215,11 +220,15 @@ class SentLog:
     """
 
     def __init__(self, folder: Path):
+        """A log for ``folder``; it is read when ``locked`` takes the folder's lock."""
         self.path = folder / SENT_LOG
         self.status: dict[tuple[str, str], str] = {}
         self.files: dict[tuple[str, str], str] = {}  # the file last logged for each
+        self.times: dict[tuple[str, str], str] = {}  # when, as ISO 8601 (UTC)
         self.warnings: list[str] = []
         self._needs_newline = False
+
+    def _load(self) -> None:
         if not (self.path.exists() or self.path.is_symlink()):
             return
         data = read_regular(self.path, limit=SENT_LOG_LIMIT, what="the sent log")
@@ -236,9 +245,10 @@ class SentLog:
                 continue
             try:
                 entry = json.loads(line)
-                key = (entry["to"], entry.get("handout") or entry["file"])
+                key = _key(entry["to"], entry.get("handout") or entry["file"])
                 self.status[key] = entry["status"]
                 self.files[key] = entry["file"]
+                self.times[key] = entry.get("time", "")
             except (ValueError, KeyError, TypeError):
                 if number == len(lines) and not text.endswith("\n"):
                     # A crash while the last line was written: go on, but say so.
@@ -254,9 +264,26 @@ class SentLog:
 
     @contextlib.contextmanager
     def locked(self):
-        """Only one send at a time per output folder: two at once would send twice."""
+        """Only one send at a time per output folder: two at once would send twice.
+
+        The log is read once the lock is held, so it is the one the sending goes by.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(SENT_LOG + ".lock"), "a") as handle:
+        lock = self.path.with_name(SENT_LOG + ".lock")
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+        try:
+            # O_NONBLOCK: a FIFO put in its place must not make send wait forever.
+            fd = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            raise TakehomeError(
+                f"{lock}: cannot be used as the send lock ({exc.strerror}); remove it and "
+                "run the same command again"
+            ) from None
+        with os.fdopen(fd, "w") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise TakehomeError(
+                    f"{lock}: is not a regular file; remove it and run the same command again"
+                )
             try:
                 import fcntl
 
@@ -268,11 +295,17 @@ class SentLog:
                     f"{self.path.parent}: another `takehome send` is running for this "
                     "folder; wait for it to finish"
                 ) from None
+            self._load()
             yield self
 
     def state(self, to: str, handout: str) -> str | None:
         """ "sent" or "uncertain" (both: do not send again), "failed", or None."""
-        return self.status.get((to, handout))
+        return self.status.get(_key(to, handout))
+
+    def logged_file(self, to: str, handout: str) -> tuple[str | None, str | None]:
+        """The file last logged for this handout and address, and when (ISO 8601)."""
+        key = _key(to, handout)
+        return self.files.get(key), self.times.get(key)
 
     def has(self, to: str, handout: str) -> bool:
         """Whether this handout went (or may have gone) to this address."""
@@ -305,8 +338,13 @@ class SentLog:
                 "or that client gets the email twice"
             ) from None
         self._needs_newline = False
-        self.status[(to, handout)] = status
-        self.files[(to, handout)] = file.name
+        key = _key(to, handout)
+        self.status[key], self.files[key], self.times[key] = status, file.name, entry["time"]
+
+
+def _key(to: str, handout: str) -> tuple[str, str]:
+    # Ana@Example.com and ana@example.com are one mailbox in practice.
+    return to.casefold(), handout
 
 
 # --- Sending ----------------------------------------------------------------------------

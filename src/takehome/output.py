@@ -151,6 +151,7 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
             f"{folder}: cannot write there ({exc.strerror}); choose another folder with -o"
         ) from exc
     tmp = Path(tmp_name)
+    _unfinished.add(tmp)
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), 0o600)  # mkstemp already does; say it anyway
@@ -172,8 +173,22 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    finally:
+        _unfinished.discard(tmp)
     _fsync_dir(folder)
     return path
+
+
+# Temporary files being written right now, so that a worker ended by a signal
+# (which leaves through os._exit, skipping every cleanup) can remove its own.
+_unfinished: set[Path] = set()
+
+
+def remove_unfinished_writes() -> None:
+    """Delete the temporary files of writes this process has not finished."""
+    for tmp in list(_unfinished):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _link_no_clobber(tmp: Path, path: Path) -> None:

@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 
 from . import fonts
 from .errors import TakehomeError
+from .files import TEMPLATE_LIMIT, read_regular
 from .fingerprint import PDF_KEY, handout_fingerprint
 from .handout import PAPER_SIZES, Handout
 from .paths import builtin_templates_dir
@@ -126,6 +127,14 @@ class Renderer:
         places = ", ".join(str(folder) for folder in self.template_dirs)
         raise TakehomeError(f"{STYLESHEET}: not found in {places}; add it there")
 
+    def _stylesheet_text(self) -> str:
+        sheet = self._stylesheet()
+        data = read_regular(sheet, limit=TEMPLATE_LIMIT, what="a stylesheet")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TakehomeError(f"{sheet}: not UTF-8 text; save it as UTF-8") from None
+
     def html(self, handout: Handout, standalone: bool = False, *, _prebuilt: bool = False) -> str:
         """Render the handout's HTML; template errors name the template file and line.
 
@@ -137,7 +146,7 @@ class Renderer:
         context = {
             "standalone": standalone,
             "prebuilt": _prebuilt,
-            "stylesheet_text": stylesheet.read_text(encoding="utf-8") if standalone else "",
+            "stylesheet_text": self._stylesheet_text() if standalone else "",
             "handout": handout,
             "client": handout.client,
             "practice": handout.practice,
@@ -169,7 +178,7 @@ class Renderer:
                 for face in fonts.font_faces()
             )
             self._css = weasyprint.CSS(
-                string=faces + sheet.read_text(encoding="utf-8"),
+                string=faces + self._stylesheet_text(),
                 base_url=sheet.as_uri(),
                 url_fetcher=self._fetcher,
                 font_config=self._font_config,
@@ -207,8 +216,7 @@ class Renderer:
                 url_fetcher=self._fetcher,
             ).render(font_config=self._font_config, stylesheets=[self._print_stylesheet()])
             self._refuse_attachments(document)
-            # Only our own key: a template's <meta> tags never reach the PDF's metadata.
-            document.metadata.custom = {PDF_KEY: fingerprint}
+            _set_metadata(document.metadata, handout, fingerprint)
             data = document.write_pdf(custom_metadata=True, attachments=None)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
@@ -252,6 +260,18 @@ class Renderer:
         self._css = self._font_config = self._fetcher = None
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _set_metadata(metadata, handout: Handout, fingerprint: str) -> None:
+    # The PDF's document information is ours alone: a template's <meta> tags
+    # (author, description, keywords, any custom name) never reach it, so no
+    # detail can ride along unseen in an emailed file. The title stays.
+    metadata.authors = [handout.practice.name]
+    metadata.description = None
+    metadata.keywords = []
+    metadata.generator = "takehome"
+    metadata.created = metadata.modified = None
+    metadata.custom = {PDF_KEY: fingerprint}
 
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")

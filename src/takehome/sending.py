@@ -150,21 +150,32 @@ def send_all(
 
 
 def _explain_skip(delivery: Delivery, log: SentLog, on_event: Callable[[str], None]) -> None:
-    key = (delivery.to, delivery.handout)
-    if log.state(*key) == UNCERTAIN:
+    if log.state(delivery.to, delivery.handout) == UNCERTAIN:
         on_event(
             f"Note: {delivery.label}: the sent log marks this message uncertain "
             "(it may have arrived); not sent again; check with the client, "
             "then use --resend if it did not"
         )
-    elif log.files.get(key) != delivery.pdf.name:
-        # Same client, topics, date and address, but another file: perhaps the
-        # details changed after it was sent. Sending again is the user's call.
+        return
+    # Same client, topics, date and address as a message already sent. If the
+    # handout was made again since (its details changed), say so: sending it
+    # again is the user's call.
+    file, when = log.logged_file(delivery.to, delivery.handout)
+    if file != delivery.pdf.name or _made_after(delivery.pdf, when):
         on_event(
             f"Note: {delivery.label}: this address was already sent this client's handout "
-            f"for the day ({log.files.get(key)}); not sent again; use --resend to send "
-            f"{delivery.pdf.name}"
+            f"for the day ({file}); {delivery.pdf.name} was made after that; not sent "
+            "again; use --resend to send it"
         )
+
+
+def _made_after(pdf: Path, when: str | None) -> bool:
+    from datetime import datetime
+
+    try:
+        return pdf.stat().st_mtime > datetime.fromisoformat(when).timestamp() + 1
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def _count_rest(rest, log: SentLog, resend: bool, tally: Tally) -> None:
@@ -240,7 +251,7 @@ def check_unique(deliveries: list[Delivery]) -> None:
     """Two rows must not send the same client's handout to the same address."""
     seen: dict[tuple[str, str], str] = {}
     for d in deliveries:
-        key = (d.to, d.handout)
+        key = (d.to.casefold(), d.handout)
         if key in seen:
             raise TakehomeError(
                 f"{d.label}: repeats {seen[key]} (same client, topics and address); "

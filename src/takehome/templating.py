@@ -16,6 +16,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TakehomeError
+from .files import TEMPLATE_LIMIT, is_regular, read_regular
 
 
 class ContainedLoader(jinja2.FileSystemLoader):
@@ -26,14 +27,35 @@ class ContainedLoader(jinja2.FileSystemLoader):
         super().__init__(self.roots)
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(root) for root in self.roots):
-            raise TakehomeError(
-                f"{filename}: leads outside the templates folder (to {real}); "
-                "templates may only use files inside their folder"
-            )
-        return source, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)
+        for root in self.roots:
+            path = root.joinpath(*pieces)
+            if not is_regular(path):
+                continue  # not there (or a FIFO, a folder): the next folder may have it
+            real = path.resolve()
+            if not any(real.is_relative_to(r) for r in self.roots):
+                raise TakehomeError(
+                    f"{path}: leads outside the templates folder (to {real}); "
+                    "templates may only use files inside their folder"
+                )
+            # Read here, not by Jinja: a size cap, and any problem is one line.
+            data = read_regular(path, limit=TEMPLATE_LIMIT, what="a template")
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TakehomeError(
+                    f"{path}: the template is not UTF-8 text; save it as UTF-8"
+                ) from None
+            mtime = _mtime(path)
+            return source, str(path), lambda p=path, m=mtime: _mtime(p) == m
+        raise jinja2.TemplateNotFound(template)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def check_template_folder(folder: Path, where: str) -> None:
