@@ -224,6 +224,9 @@ def _init_worker(parent: int) -> None:
 
 
 def _end_worker(signum, frame) -> None:
+    # The kernel may send the parent-death signal more than once (once per
+    # parent thread that goes): a second one must not cut this cleanup short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     close_renderers()
     remove_unfinished_writes()  # a handout being written when the signal came
     os._exit(128 + signum)
@@ -331,13 +334,16 @@ def run_batch(
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
-        pending = set()
+        pending: set = set()
+        done: set = set()
+        landed: set = set()
         try:
             pending = {pool.submit(render_job, job, force, template_dirs) for job in jobs}
             while pending and interrupts.pending is None:
                 done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
                 for future in done:
                     land(future.result())
+                    landed.add(future)
             if interrupts.pending is not None:
                 Interrupts.ignore_further()
                 # Queued jobs are dropped; the ones being rendered finish and are kept.
@@ -347,10 +353,17 @@ def run_batch(
                         land(future.result())
                 raise BatchInterrupted(outcomes, 128 + interrupts.pending)
         except BrokenProcessPool:
-            # A worker was killed from outside (out of memory, kill -9): what is
-            # written is complete, and a re-run does the rest.
+            # A worker was killed from outside (SIGTERM to the whole group, out of
+            # memory, kill -9): what is written is complete, and a re-run does the rest.
             Interrupts.ignore_further()
-            raise BatchInterrupted(outcomes, 1) from None
+            for future in [*pending, *done]:
+                if future in landed or not future.done() or future.cancelled():
+                    continue
+                if future.exception() is None:
+                    land(future.result())
+                    landed.add(future)
+            code = 128 + interrupts.pending if interrupts.pending is not None else 1
+            raise BatchInterrupted(outcomes, code) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             interrupts.release()
