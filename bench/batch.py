@@ -40,8 +40,8 @@ def _write_clients(path: Path, count: int) -> None:
 
 def _plan(folder: Path, count: int):
     from takehome.batch import plan_batch
-    from takehome.clients import read_clients_csv
-    from takehome.content import TopicLibrary
+    from takehome.imports.clients_csv import read_clients_csv
+    from takehome.model.topic import TopicLibrary
 
     _write_clients(folder / "clients.csv", count)
     table = read_clients_csv(folder / "clients.csv")
@@ -57,7 +57,7 @@ def run_mode(mode: str, count: int) -> dict:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
-            from takehome.render import Renderer
+            from takehome.render.pdf import Renderer
 
             renderer = Renderer()
             html_dir = folder / "html"
@@ -77,8 +77,8 @@ def run_mode(mode: str, count: int) -> dict:
             rss = {os.getpid(): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
         elif mode == "rerun":
             from takehome.batch import plan_batch, run_batch
-            from takehome.clients import read_clients_csv
-            from takehome.content import TopicLibrary
+            from takehome.imports.clients_csv import read_clients_csv
+            from takehome.model.topic import TopicLibrary
 
             run_batch(plan.jobs, 1, force=True)
             table = read_clients_csv(folder / "clients.csv")

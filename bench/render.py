@@ -22,9 +22,9 @@ from pathlib import Path
 
 from machine import describe
 
-from takehome.clients import Client
-from takehome.handout import build_handout
-from takehome.render import Renderer
+from takehome.model.client import Client
+from takehome.model.handout import build_handout
+from takehome.render.pdf import Renderer
 
 SCRIPT = Path(sys.executable).parent / "takehome"
 MAKE = [

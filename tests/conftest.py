@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from takehome.clients import Client
-from takehome.handout import build_handout
+from takehome.model.client import Client
+from takehome.model.handout import build_handout
 
 DATE = dt.date(2026, 11, 25)
 
@@ -94,6 +94,6 @@ def make_handout():
 @pytest.fixture(scope="session")
 def renderer():
     """One renderer for the session, as a batch would use it."""
-    from takehome.render import Renderer
+    from takehome.render.pdf import Renderer
 
     return Renderer()

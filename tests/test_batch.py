@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from conftest import pdf_reader, pdf_text
 from takehome.cli import cli
-from takehome.clients import Client, read_clients_csv
-from takehome.handout import build_handout
+from takehome.imports.clients_csv import read_clients_csv
+from takehome.model.client import Client
+from takehome.model.handout import build_handout
 
 SCRIPT = Path(sys.executable).parent / "takehome"
 DATE = ["--date", "2026-11-25"]

@@ -196,7 +196,7 @@ def test_a4_paper(run):
 
 
 def test_interrupted_render_leaves_no_file(run, monkeypatch):
-    from takehome.render import Renderer
+    from takehome.render.pdf import Renderer
 
     def interrupted(self, handout):
         raise KeyboardInterrupt

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from takehome.content import TopicLibrary, load_topic, prose, reading_grade
 from takehome.errors import TakehomeError
+from takehome.model.readability import prose, reading_grade
+from takehome.model.topic import TopicLibrary, load_topic
 
 BUILTIN = TopicLibrary()
 GLUTES = BUILTIN.load("glutes").path

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import pdf_fonts, pdf_reader, pdf_text
-from takehome.content import TopicLibrary
 from takehome.errors import TakehomeError
+from takehome.model.topic import TopicLibrary
 from takehome.paths import builtin_templates_dir
-from takehome.render import Renderer
+from takehome.render.pdf import Renderer
 
 # A note as long as therapists write them: three sentences, about 200 characters.
 NOTE = (
@@ -285,7 +285,7 @@ def test_extreme_css_is_one_line_naming_the_folder(tmp_path, make_handout, css):
 
 
 def test_the_pdf_carries_the_fingerprint_of_its_inputs(make_handout, renderer):
-    from takehome.fingerprint import fingerprint_of
+    from takehome.render.fingerprint import fingerprint_of
 
     ana = renderer.pdf(make_handout(conditions=["sciatica"], note="Rest."))
     assert fingerprint_of(ana.data) == ana.fingerprint

@@ -626,10 +626,11 @@ def test_rows_in_another_order_than_rendered_each_get_their_own_handout(run, ser
 
 def test_a_pdf_swapped_after_planning_is_not_attached(tmp_path, renderer, make_handout):
     from takehome.errors import TakehomeError
-    from takehome.mail import Composer, SmtpSettings
+    from takehome.mail.compose import Composer
+    from takehome.mail.sending import Delivery, compose_all
+    from takehome.mail.settings import SmtpSettings
+    from takehome.model.practice import DEFAULT_PRACTICE
     from takehome.paths import builtin_templates_dir
-    from takehome.practice import DEFAULT_PRACTICE
-    from takehome.sending import Delivery, compose_all
 
     ana = renderer.pdf(make_handout(conditions=["sciatica"]))
     other = renderer.pdf(make_handout(note="Someone else's note."))
@@ -700,7 +701,7 @@ def test_a_name_with_a_line_separator_is_refused_before_anything_is_sent(run, se
 def test_the_to_header_never_carries_a_line_break_whatever_the_name(separator):
     from email.message import EmailMessage
 
-    from takehome.mail import mailbox
+    from takehome.mail.compose import mailbox
 
     message = EmailMessage(policy=policy.default)
     message["To"] = mailbox(f"=?utf-8?q?x?={separator}Bcc: evil@x.com, " * 5, "ana@example.com")

@@ -1,3 +1,3 @@
-from .cli import main
+from takehome.cli import main
 
 main()

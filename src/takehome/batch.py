@@ -22,15 +22,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clients import ClientTable
-from .content import TopicLibrary
-from .errors import TakehomeError
-from .fingerprint import handout_fingerprint, read_fingerprint
-from .handout import Handout, build_handout
-from .interrupts import Interrupts, exit_code
-from .output import default_filename, numbered, remove_unfinished_writes, write_atomic
-from .paths import all_template_dirs
-from .practice import DEFAULT_PRACTICE, Practice
+from takehome.errors import TakehomeError
+from takehome.imports.clients_csv import ClientTable
+from takehome.interrupts import Interrupts, exit_code
+from takehome.model.handout import Handout, build_handout
+from takehome.model.practice import DEFAULT_PRACTICE, Practice
+from takehome.model.topic import TopicLibrary
+from takehome.output import default_filename, numbered, remove_unfinished_writes, write_atomic
+from takehome.paths import all_template_dirs
+from takehome.render.fingerprint import handout_fingerprint, read_fingerprint
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 
@@ -251,7 +251,7 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
     """Render one handout and write it; runs in a worker or in this process."""
     renderer = _renderers.get(template_dirs)
     if renderer is None:
-        from .render import Renderer
+        from takehome.render.pdf import Renderer
 
         renderer = _renderers[template_dirs] = Renderer(list(template_dirs))
     try:

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .clients import Client
-from .content import TopicFileError, TopicLibrary, load_topic, prose, reading_grade
-from .errors import TakehomeError
-from .handout import build_handout
-from .paths import builtin_handouts_dir
-from .practice import DEFAULT_PRACTICE, config_problems, find_config, lenient_library
-from .workspace import Workspace
+from takehome.errors import TakehomeError
+from takehome.model.client import Client
+from takehome.model.handout import build_handout
+from takehome.model.practice import DEFAULT_PRACTICE
+from takehome.model.readability import prose, reading_grade
+from takehome.model.topic import TopicFileError, TopicLibrary, load_topic
+from takehome.paths import builtin_handouts_dir
+from takehome.profile.config import config_problems, find_config, lenient_library
+from takehome.workspace import Workspace
 
 MAX_GRADE = 8.0
 SAMPLE_NOTE = "Walk every day this week.\nTry the stretches after work."
@@ -68,7 +70,7 @@ def check_everything(workspace: Workspace) -> Report:
                 valid.append(loaded)
                 report.grades[loaded.key] = reading_grade(prose(loaded.topic))
 
-    from .render import Renderer
+    from takehome.render.pdf import Renderer
 
     try:
         renderer = Renderer(list(template_dirs))

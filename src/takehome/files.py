@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import TakehomeError
+from takehome.errors import TakehomeError
 
 MB = 1024 * 1024
 # Caps, far above any real file: a day's list is kilobytes, a topic file a few.

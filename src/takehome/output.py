@@ -21,7 +21,7 @@ from pathvalidate import ValidationError as PathValidationError
 from pathvalidate import sanitize_filename, validate_filename
 from slugify import slugify
 
-from .errors import TakehomeError
+from takehome.errors import TakehomeError
 
 DEFAULT_OUTPUT_DIR = Path("handouts-out")
 FORMATS = ("pdf", "html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import TakehomeError
+from takehome.errors import TakehomeError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .content import TopicLibrary
-from .paths import builtin_handouts_dir
-from .practice import Profile, load_profile
+from takehome.model.topic import TopicLibrary
+from takehome.paths import builtin_handouts_dir
+from takehome.profile.config import Profile, load_profile
 
 
 class Workspace:
@@ -38,6 +38,6 @@ class Workspace:
         return (self.profile.templates_dir,) if self.profile.templates_dir else ()
 
     def renderer(self):
-        from .render import Renderer  # WeasyPrint loads only when a handout is made
+        from takehome.render.pdf import Renderer
 
         return Renderer(list(self.template_dirs))

@@ -13,24 +13,17 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from .errors import TakehomeError
-from .files import read_regular
-from .fingerprint import MAX_PDF_BYTES, fingerprint_of, matching_or_free
-from .interrupts import Interrupted, Interrupts
-from .mail import (
-    FAILED,
-    UNCERTAIN,
-    Composer,
-    Mailer,
-    RecipientRefused,
-    SentLog,
-    SmtpSettings,
-    StopSending,
-    Uncertain,
-)
-from .output import write_atomic
-from .practice import Practice
-from .render_warnings import UNPRINTABLE
+from takehome.errors import TakehomeError
+from takehome.files import read_regular
+from takehome.interrupts import Interrupted, Interrupts
+from takehome.mail.compose import Composer
+from takehome.mail.sentlog import FAILED, UNCERTAIN, SentLog
+from takehome.mail.settings import SmtpSettings
+from takehome.mail.smtp import Mailer, RecipientRefused, StopSending, Uncertain
+from takehome.model.practice import Practice
+from takehome.output import write_atomic
+from takehome.render.fingerprint import MAX_PDF_BYTES, fingerprint_of, matching_or_free
+from takehome.render.warning_text import UNPRINTABLE
 
 
 @dataclass(frozen=True)
@@ -281,10 +274,10 @@ def prepare_single(workspace, topics, client, to: str, *, date, paper, force: bo
     A file of the same name made from other details (another client called the
     same, another note) is left alone: this handout gets the next free "-2" name.
     """
-    from .batch import remove_stale_temp_files
-    from .handout import build_handout
-    from .mail import check_address
-    from .output import default_filename
+    from takehome.batch import remove_stale_temp_files
+    from takehome.mail.settings import check_address
+    from takehome.model.handout import build_handout
+    from takehome.output import default_filename
 
     to = check_address(to, "--to")
     profile = workspace.profile
@@ -324,8 +317,8 @@ def prepare_csv(
 ) -> Prepared:
     """Every row checked (addresses too) before rendering; missing or changed
     handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
-    from .batch import FAILED, plan_batch, remove_stale_temp_files, run_batch
-    from .mail import check_address
+    from takehome.batch import FAILED, plan_batch, remove_stale_temp_files, run_batch
+    from takehome.mail.settings import check_address
 
     if not any(row.email for row in table.rows):
         raise TakehomeError(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .batch import (
+from takehome import __version__
+from takehome.batch import (
     FAILED,
     SKIPPED,
     WRITTEN,
@@ -19,12 +19,13 @@ from .batch import (
     remove_stale_temp_files,
     run_batch,
 )
-from .clients import Client, read_clients_csv
-from .content import new_topic_text
-from .errors import TakehomeError
-from .handout import PAPER_SIZES, build_handout, parse_date
-from .interrupts import exit_code
-from .output import (
+from takehome.errors import TakehomeError
+from takehome.imports.clients_csv import read_clients_csv
+from takehome.interrupts import exit_code
+from takehome.model.client import Client
+from takehome.model.handout import PAPER_SIZES, build_handout, parse_date
+from takehome.model.new_topic import new_topic_text
+from takehome.output import (
     FORMATS,
     check_writable,
     choose_format,
@@ -33,10 +34,11 @@ from .output import (
     resolve_output,
     write_atomic,
 )
-from .paths import builtin_templates_dir
-from .practice import ENV_VAR, PROFILE_FIELDS, user_config_path, write_config
-from .render_warnings import UNPRINTABLE
-from .workspace import Workspace
+from takehome.paths import builtin_templates_dir
+from takehome.profile.fields import ENV_VAR, PROFILE_FIELDS, user_config_path
+from takehome.profile.write import write_config
+from takehome.render.warning_text import UNPRINTABLE
+from takehome.workspace import Workspace
 
 date_option = click.option(
     "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
@@ -450,7 +452,7 @@ def new(workspace: Workspace, topic, folder):
 @click.pass_obj
 def check(workspace: Workspace):
     """Check the profile, every topic and every template, and report all problems."""
-    from .check import MAX_GRADE, check_everything  # imports loaded only when used
+    from takehome.check import MAX_GRADE, check_everything
 
     report = check_everything(workspace)
     click.echo(f"Profile: {report.profile}")
@@ -524,8 +526,8 @@ def send(
     PDF. Each message sent is recorded in sent-log.jsonl in the output folder, and
     a re-run sends only what is not there yet (unless --resend).
     """
-    from .mail import PASSWORD_VAR, Composer, Mailer, SentLog, smtp_settings
-    from .sending import (
+    from takehome.mail.compose import Composer
+    from takehome.mail.sending import (
         SendInterrupted,
         compose_all,
         dry_run,
@@ -533,6 +535,9 @@ def send(
         prepare_single,
         send_all,
     )
+    from takehome.mail.sentlog import SentLog
+    from takehome.mail.settings import PASSWORD_VAR, smtp_settings
+    from takehome.mail.smtp import Mailer
 
     profile = workspace.profile
     settings = smtp_settings(profile.config.email, profile.path)

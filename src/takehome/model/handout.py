@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from .clients import Client, condition_key
-from .content import ConditionNote, LoadedTopic, Stretch, Topic, TopicLibrary
-from .errors import TakehomeError
-from .practice import DEFAULT_PRACTICE, Practice
+from takehome.errors import TakehomeError
+from takehome.model.client import Client, condition_key
+from takehome.model.practice import DEFAULT_PRACTICE, Practice
+from takehome.model.topic import ConditionNote, LoadedTopic, Stretch, Topic, TopicLibrary
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import TakehomeError
-from .files import TEMPLATE_LIMIT, is_regular, read_regular
+from takehome.errors import TakehomeError
+from takehome.files import TEMPLATE_LIMIT, is_regular, read_regular
 
 
 class ContainedLoader(jinja2.FileSystemLoader):

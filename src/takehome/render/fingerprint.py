@@ -22,8 +22,8 @@ import json
 import stat
 from pathlib import Path
 
-from .files import TEMPLATE_LIMIT, read_regular
-from .handout import Handout
+from takehome.files import TEMPLATE_LIMIT, read_regular
+from takehome.model.handout import Handout
 
 PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
 # Reading an old PDF to compare: far above any handout, so a stray huge file
@@ -129,8 +129,8 @@ def matching_or_free(base: Path, fingerprint: str, tries: int = 100) -> Path:
     """``base``, or ``base-2``, ``base-3``…: the first that holds exactly this
     handout, else the first free name. A file made from other details is never
     reused and never replaced."""
-    from .errors import TakehomeError
-    from .output import numbered
+    from takehome.errors import TakehomeError
+    from takehome.output import numbered
 
     for number in range(1, tries + 1):
         candidate = numbered(base, number)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import base64
 import difflib
-import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -31,13 +30,10 @@ from pydantic import (
     field_validator,
 )
 
-from .errors import TakehomeError
-from .files import PROFILE_LIMIT, read_regular, read_toml
-
-CONFIG_NAME = "takehome.toml"
-ENV_VAR = "TAKEHOME_CONFIG"
-DEFAULT_BRAND_COLOR = "#2f5d62"
-DEFAULT_NAME = "Your massage therapist"  # the neutral practice block, until a profile exists
+from takehome.errors import TakehomeError
+from takehome.files import PROFILE_LIMIT, read_regular, read_toml
+from takehome.model.practice import DEFAULT_BRAND_COLOR, DEFAULT_NAME, DEFAULT_PRACTICE, Practice
+from takehome.profile.fields import CONFIG_NAME, ENV_VAR, user_config_path
 
 
 def _one_line(value: str) -> str:
@@ -130,56 +126,6 @@ LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass(frozen=True)
-class Practice:
-    """Practice details as the templates use them (paths resolved, logo loaded)."""
-
-    name: str = DEFAULT_NAME
-    therapist: str | None = None
-    credentials: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    address: str | None = None
-    booking_link: str | None = None
-    brand_color: str = DEFAULT_BRAND_COLOR
-    logo_data_url: str | None = field(default=None, repr=False)
-
-    @property
-    def signature(self) -> str | None:
-        """'Sam Lee, LMT', or None without a therapist name."""
-        if not self.therapist:
-            return None
-        return f"{self.therapist}, {self.credentials}" if self.credentials else self.therapist
-
-    def contact_line(self) -> str:
-        """The footer's contact line, or a neutral prompt when nothing is set."""
-        parts = [p for p in (self.phone, self.email, self.website) if p]
-        return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
-
-    @property
-    def booking_display(self) -> str | None:
-        """The booking link as printed: without "https://", which the QR code keeps."""
-        if not self.booking_link:
-            return None
-        return re.sub(r"^https?://", "", self.booking_link).rstrip("/")
-
-    def booking_qr_svg(self) -> str | None:
-        """The booking link as a QR code, an SVG data URL (sharp at any size)."""
-        return _qr_svg(self.booking_link) if self.booking_link else None
-
-
-@functools.cache
-def _qr_svg(link: str) -> str:
-    # Cached: every handout of a batch carries the same code (3 ms to make each).
-    import segno  # only when there is a link to encode
-
-    return segno.make(link, error="m").svg_data_uri(scale=4, border=2, dark="#000000")
-
-
-DEFAULT_PRACTICE = Practice()
-
-
-@dataclass(frozen=True)
 class Profile:
     """The effective configuration: where it came from and what it says."""
 
@@ -225,13 +171,6 @@ def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path |
         return local
     user = user_config_path()
     return user if user.is_file() else None
-
-
-def user_config_path() -> Path:
-    """Where `takehome init` writes by default: the user's config folder."""
-    import platformdirs
-
-    return platformdirs.user_config_path("takehome") / CONFIG_NAME
 
 
 def _config_error(path: Path, err: dict) -> str:
@@ -385,114 +324,3 @@ def load_profile(explicit: Path | None = None) -> Profile:
                 f"{path}: {what}: {folder} is not a folder; create it or fix the path"
             )
     return profile
-
-
-# --- Writing a new profile (`takehome init`) ---------------------------------------
-
-PROFILE_FIELDS = {
-    # key: (section, comment shown above it in the file)
-    "name": ("practice", "Practice name, in the header of every page"),
-    "therapist": ("practice", "Your name, signed under your notes"),
-    "credentials": ("practice", 'Your credentials, e.g. "LMT"'),
-    "phone": ("practice", "Phone number, in the footer"),
-    "email": ("practice", "Email address, in the footer"),
-    "website": ("practice", "Website, in the footer"),
-    "address": ("practice", "Postal address, in the footer"),
-    "booking_link": ("practice", "Online booking link, printed with a QR code"),
-    "logo": ("practice", "Logo: a PNG, JPEG or SVG file (relative to this file's folder)"),
-    "brand_color": ("practice", "Brand colour for headings and rules, e.g. #2f5d62"),
-    "paper": ("output", 'Paper size: "letter" or "a4"'),
-    "folder": ("output", "Folder handouts are written to (relative to where you run takehome)"),
-}
-
-
-def write_config(path: Path, values: dict[str, str | None], customize: Path | None = None) -> Path:
-    """Write a commented takehome.toml; refuse to replace one.
-
-    Everything is validated before anything is written or copied. A logo path is
-    taken relative to the current folder and stored absolute. With ``customize``,
-    the built-in templates and handouts are copied there and the profile uses them.
-    """
-    import tomlkit
-
-    if path.exists():
-        raise TakehomeError(f"{path}: already exists; edit it, or remove it first to start again")
-    sections: dict[str, dict] = {"practice": {}, "output": {}, "library": {}}
-    for key, value in values.items():
-        if value not in (None, ""):
-            sections[PROFILE_FIELDS[key][0]][key] = value
-    if "logo" in sections["practice"]:
-        logo = Path(sections["practice"]["logo"]).expanduser().resolve()
-        sections["practice"]["logo"] = str(logo)
-    try:
-        ConfigFile.model_validate(sections)
-    except ValidationError as exc:
-        raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
-    if "logo" in sections["practice"]:
-        _load_logo(path, Path(sections["practice"]["logo"]))
-    if customize is not None:
-        for key, folder in copy_library(customize).items():
-            sections["library"][key] = str(folder)
-
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment("takehome practice profile. Docs: the README's 'Practice profile'."))
-    doc.add(tomlkit.comment("Lines starting with # are notes; remove the # to use a setting."))
-    for section in ("practice", "output"):
-        table = tomlkit.table()
-        for key, (where, comment) in PROFILE_FIELDS.items():
-            if where != section:
-                continue
-            table.add(tomlkit.comment(comment))
-            if key in sections[section]:
-                table.add(key, sections[section][key])
-            else:
-                table.add(tomlkit.comment(f'{key} = ""'))
-        doc.add(tomlkit.nl())
-        doc.add(section, table)
-    library_table = tomlkit.table()
-    library_table.add(
-        tomlkit.comment("Your own templates and topics; they override the built-in ones")
-    )
-    for key in ("templates", "handouts"):
-        if key in sections["library"]:
-            library_table.add(key, sections["library"][key])
-        else:
-            library_table.add(tomlkit.comment(f'{key} = "my-{key}"'))
-    doc.add(tomlkit.nl())
-    doc.add("library", library_table)
-    email = tomlkit.table()
-    email.add(
-        tomlkit.comment("Email settings for `takehome send`. The password is never stored here:")
-    )
-    email.add(tomlkit.comment("it comes from the TAKEHOME_SMTP_PASSWORD variable or a prompt."))
-    for line in (
-        'host = "smtp.example.com"',
-        "port = 587",
-        'security = "starttls"',
-        'username = ""',
-        'from_address = ""',
-        "require_consent = true",
-    ):
-        email.add(tomlkit.comment(line))
-    doc.add(tomlkit.nl())
-    doc.add("email", email)
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from .output import write_atomic
-
-    return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
-
-
-def copy_library(folder: Path) -> dict[str, Path]:
-    """Copy the built-in templates and handouts into ``folder`` for editing."""
-    import shutil
-
-    from .paths import builtin_handouts_dir, builtin_templates_dir
-
-    targets = {"templates": folder / "templates", "handouts": folder / "handouts"}
-    for target in targets.values():
-        if target.exists():
-            raise TakehomeError(f"{target}: already exists; choose an empty folder for --customize")
-    shutil.copytree(builtin_templates_dir(), targets["templates"])
-    shutil.copytree(builtin_handouts_dir(), targets["handouts"])
-    return {key: path.resolve() for key, path in targets.items()}

@@ -17,14 +17,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from . import fonts
-from .errors import TakehomeError
-from .files import TEMPLATE_LIMIT, read_regular
-from .fingerprint import PDF_KEY, handout_fingerprint
-from .handout import PAPER_SIZES, Handout
-from .paths import builtin_templates_dir
-from .render_warnings import UNPRINTABLE
-from .templating import check_template_folder, make_environment, render_template
+from takehome.errors import TakehomeError
+from takehome.files import TEMPLATE_LIMIT, read_regular
+from takehome.model.handout import PAPER_SIZES, Handout
+from takehome.paths import builtin_templates_dir
+from takehome.render import fonts
+from takehome.render.fingerprint import PDF_KEY, handout_fingerprint
+from takehome.render.templating import check_template_folder, make_environment, render_template
+from takehome.render.warning_text import UNPRINTABLE
 
 HANDOUT_TEMPLATE = "handout.html.j2"
 STYLESHEET = "print.css"

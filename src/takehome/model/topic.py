@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import TakehomeError
-from .files import TOPIC_LIMIT, read_toml
-from .paths import builtin_handouts_dir
+from takehome.errors import TakehomeError
+from takehome.files import TOPIC_LIMIT, read_toml
+from takehome.paths import builtin_handouts_dir
 
 TOPIC_SUFFIX = ".toml"
 # Topic and condition keys end up in file names and on the command line: keep them
@@ -268,114 +268,3 @@ def _service_words(text: str) -> frozenset[str]:
             continue
         kept.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
     return frozenset(kept)
-
-
-def _sentence(text: str) -> str:
-    # List items often lack a full stop; without one, a readability formula would
-    # read the whole list as one very long sentence.
-    text = text.strip()
-    return text if text[-1:] in ".!?:" else text + "."
-
-
-def prose(topic: Topic) -> str:
-    """All the reader-facing prose of a topic as plain text, for readability scoring."""
-    parts = [topic.intro, *topic.benefits, *topic.preparation, *topic.during]
-    parts += [step.text for step in topic.aftercare]
-    for stretch in topic.stretches:
-        parts += [*stretch.steps, stretch.hold, stretch.repeat, stretch.stop_if]
-    parts += [condition.note for condition in topic.conditions.values()]
-    parts += [*topic.when_to_call.therapist, *topic.when_to_call.doctor, topic.disclaimer]
-    return "\n".join(_sentence(part) for part in parts)
-
-
-def reading_grade(text: str) -> float:
-    """Flesch-Kincaid grade level of English prose (the US school grade)."""
-    import readability  # imported here: only the readability check needs it
-
-    # The library expects one sentence per line with tokens split by spaces.
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    tokenized = "\n".join(
-        # Keep words with a straight or typographic (U+2019) apostrophe whole.
-        " ".join(re.findall(r"[\w'\u2019-]+|[^\w\s]", sentence))
-        for sentence in sentences
-    )
-    return readability.getmeasures(tokenized, lang="en")["readability grades"]["Kincaid"]
-
-
-NEW_TOPIC = '''\
-# A takehome topic. Every field is required unless it says "optional".
-# Write for your clients: "you", short sentences, "may help" (never "cures").
-# `takehome check` validates this file and prints its reading grade (aim for 8 or below).
-
-# The handout's title.
-title = "__TITLE__"
-
-# One paragraph: what these muscles do and why they matter.
-intro = """Replace this with a short paragraph about these muscles."""
-
-# A short bulleted list: what the massage may help with.
-benefits = [
-    "May ease tight muscles",
-    "May help you relax",
-]
-
-# A checklist: what to wear, draping, what to tell your therapist beforehand.
-preparation = [
-    "Wear loose, comfortable clothes.",
-    "Tell your therapist about any pain, injury or surgery.",
-]
-
-# What to expect during the session: one or more short paragraphs.
-during = [
-    """Replace this with what happens during the massage.""",
-]
-
-# A short disclaimer. (Keep it here, above the first [table] line below.)
-disclaimer = """This handout is general information, not medical advice. It does not \\
-replace care from your doctor."""
-
-# The aftercare timeline: one [[aftercare]] block per step.
-[[aftercare]]
-when = "First few hours"
-text = "Drink water as usual and take an easy walk."
-
-[[aftercare]]
-when = "Next 1 to 2 days"
-text = "Some soreness is normal. It should ease day by day."
-
-# Stretches (optional): one [[stretches]] block each.
-# not_for = ["condition-key"] hides a stretch from clients with that condition;
-# only_for = ["condition-key"] shows it only to them.
-[[stretches]]
-name = "Replace with the stretch's name"
-steps = [
-    "First step.",
-    "Second step.",
-]
-hold = "Hold for 20 to 30 seconds. Do not bounce."
-repeat = "Do 2 on each side, once or twice a day."
-stop_if = "Stop if you feel pain, numbness or tingling."
-
-# Condition notes (optional), shown only with --condition KEY.
-[conditions.example-condition]
-label = "Example condition"
-note = "Replace with advice for clients who have this condition."
-
-# Warning signs: when to call you, and when to see a doctor.
-[when_to_call]
-therapist = [
-    "Soreness that lasts longer than 2 to 3 days",
-]
-doctor = [
-    "Pain after a fall or injury",
-]
-'''
-
-
-def new_topic_text(key: str) -> str:
-    """The text of a new topic file with every field present and commented."""
-    if not re.match(KEY_PATTERN, key):
-        raise TakehomeError(
-            f"topic name '{key}': use lower-case words joined by hyphens, like deep-tissue"
-        )
-    return NEW_TOPIC.replace("__TITLE__", key.replace("-", " ").capitalize() + " Massage")

@@ -1,0 +1,1 @@
+"""Clients from the files a clinic already has (booking-software CSV exports)."""

@@ -1,0 +1,1 @@
+"""Emailing handouts: settings, composing, the sent log and SMTP."""

@@ -1,0 +1,104 @@
+"""Emailing handouts: compose (templates/email/), check, and send over SMTP.
+
+Nothing is sent without ``--send``: a dry run writes each message as a ``.eml``
+file next to its PDF. Every address and setting is checked before the first
+message goes out. TLS certificates are always verified. The password comes only
+from ``$TAKEHOME_SMTP_PASSWORD`` or a prompt; it is never stored or printed.
+Subjects and bodies never carry health details: the templates are given the
+client's name and the practice, nothing else; conditions and notes stay inside
+the PDF.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from takehome.errors import TakehomeError
+from takehome.profile.config import EmailSection
+
+PASSWORD_VAR = "TAKEHOME_SMTP_PASSWORD"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+def check_address(address: str, where: str) -> str:
+    """A syntactically valid address (no DNS look-up), or a TakehomeError naming ``where``."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if any(char in address for char in "\r\n"):
+        # A line break in an address is an attempt to add headers (Bcc: ...).
+        raise TakehomeError(f"{where}: the email address contains a line break; fix the address")
+    try:
+        # ASCII only (international domains become punycode): every server can
+        # take it, and the headers stay plain.
+        checked = validate_email(address, check_deliverability=False, allow_smtputf8=False)
+        return checked.ascii_email or checked.normalized
+    except EmailNotValidError as exc:
+        raise TakehomeError(
+            f"{where}: '{address}' is not a valid email address ({exc}); fix it"
+        ) from None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Validated [email] settings."""
+
+    host: str
+    port: int
+    security: str
+    username: str | None
+    from_address: str
+    rate_limit: int | None
+    timeout: float
+    ca_file: Path | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
+    """Check the profile's [email] table; every problem names the key to fix."""
+    if config_path is None:
+        raise TakehomeError(
+            "no practice profile: email settings live in its [email] table; "
+            "create one with `takehome init`, then fill in [email]"
+        )
+    source = config_path
+    if not section.host:
+        raise TakehomeError(f"{source}: email.host is not set; add your mail server's name")
+    if not section.from_address:
+        raise TakehomeError(
+            f"{source}: email.from_address is not set; add the address to send from"
+        )
+    ca_file = section.ca_file
+    if ca_file is not None:
+        if config_path is not None and not ca_file.is_absolute():
+            ca_file = config_path.parent / ca_file
+        if not ca_file.is_file():
+            raise TakehomeError(f"{source}: email.ca_file: {ca_file} not found; fix the path")
+    if section.security == "none" and section.username and section.host not in LOCAL_HOSTS:
+        raise TakehomeError(
+            f'{source}: email.security is "none" but a username is set: the password would '
+            'cross the network unencrypted; use "starttls" or "ssl"'
+        )
+    if ca_file is not None:
+        try:
+            ssl.create_default_context(cafile=str(ca_file))
+        except (ssl.SSLError, OSError):
+            raise TakehomeError(
+                f"{source}: email.ca_file: {ca_file} is not a PEM certificate file; "
+                "give the certificate authority's .pem file"
+            ) from None
+    return SmtpSettings(
+        host=section.host,
+        port=section.port or DEFAULT_PORTS[section.security],
+        security=section.security,
+        username=section.username,
+        from_address=check_address(section.from_address, f"{source}: email.from_address"),
+        rate_limit=section.rate_limit,
+        timeout=section.timeout,
+        ca_file=ca_file,
+    )

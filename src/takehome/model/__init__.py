@@ -1,0 +1,1 @@
+"""The validated model: clients, topics, the practice and the handout they make."""

@@ -1,0 +1,60 @@
+"""The practice as the templates see it: name, contact, colour, logo."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+DEFAULT_BRAND_COLOR = "#2f5d62"
+DEFAULT_NAME = "Your massage therapist"  # the neutral practice block, until a profile exists
+
+
+@dataclass(frozen=True)
+class Practice:
+    """Practice details as the templates use them (paths resolved, logo loaded)."""
+
+    name: str = DEFAULT_NAME
+    therapist: str | None = None
+    credentials: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    booking_link: str | None = None
+    brand_color: str = DEFAULT_BRAND_COLOR
+    logo_data_url: str | None = field(default=None, repr=False)
+
+    @property
+    def signature(self) -> str | None:
+        """'Sam Lee, LMT', or None without a therapist name."""
+        if not self.therapist:
+            return None
+        return f"{self.therapist}, {self.credentials}" if self.credentials else self.therapist
+
+    def contact_line(self) -> str:
+        """The footer's contact line, or a neutral prompt when nothing is set."""
+        parts = [p for p in (self.phone, self.email, self.website) if p]
+        return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
+
+    @property
+    def booking_display(self) -> str | None:
+        """The booking link as printed: without "https://", which the QR code keeps."""
+        if not self.booking_link:
+            return None
+        return re.sub(r"^https?://", "", self.booking_link).rstrip("/")
+
+    def booking_qr_svg(self) -> str | None:
+        """The booking link as a QR code, an SVG data URL (sharp at any size)."""
+        return _qr_svg(self.booking_link) if self.booking_link else None
+
+
+@functools.cache
+def _qr_svg(link: str) -> str:
+    # Cached: every handout of a batch carries the same code (3 ms to make each).
+    import segno  # only when there is a link to encode
+
+    return segno.make(link, error="m").svg_data_uri(scale=4, border=2, dark="#000000")
+
+
+DEFAULT_PRACTICE = Practice()

@@ -1,0 +1,1 @@
+"""The practice profile: finding, reading, checking and writing takehome.toml."""

@@ -1,0 +1,1 @@
+"""From a Handout to HTML and PDF: templates, fonts, fingerprints, RenderOptions."""
