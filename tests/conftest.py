@@ -92,6 +92,15 @@ def make_handout():
 
 
 @pytest.fixture(scope="session")
+def paper_renderers():
+    """A renderer per paper size (RenderOptions), as batch workers keep them."""
+    from takehome.render.options import PAPER_SIZES, RenderOptions
+    from takehome.render.pdf import Renderer
+
+    return {paper: Renderer(options=RenderOptions(paper)) for paper in PAPER_SIZES}
+
+
+@pytest.fixture(scope="session")
 def renderer():
     """One renderer for the session, as a batch would use it."""
     from takehome.render.pdf import Renderer

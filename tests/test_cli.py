@@ -218,7 +218,7 @@ def test_failure_while_writing_leaves_neither_file_nor_temp_file(run, monkeypatc
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {ANA}: could not be written (No space left on device); nothing was saved; "
-        "free some disk space or choose another folder with -o\n"
+        "free some disk space or choose another folder\n"
     )
     assert list(OUT.iterdir()) == []
 

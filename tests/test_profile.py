@@ -215,6 +215,24 @@ def test_an_svg_logo_cannot_read_other_files(run, tmp_path):
 
 # --- The therapist's own templates and topics ----------------------------------------
 
+PLACEHOLDERS = {
+    "Replace this with a short paragraph about these muscles.": "They run down the thigh.",
+    "Replace this with what happens during the massage.": "Your therapist works slowly.",
+    "Replace with the stretch's name": "Seated stretch",
+    "example-condition": "tight-hips",
+    "Replace with advice for clients who have this condition.": "Go gently.",
+}
+
+
+def fill_in(path: Path) -> None:
+    """Write over every placeholder of a `takehome new` file, as a therapist would."""
+    text = path.read_text()
+    for placeholder, own in PLACEHOLDERS.items():
+        assert placeholder in text
+        text = text.replace(placeholder, own)
+    path.write_text(text)
+
+
 
 def test_own_template_and_new_topic_are_used(run, tmp_path):
     mine = tmp_path / "mine"
@@ -234,6 +252,7 @@ def test_own_template_and_new_topic_are_used(run, tmp_path):
         run("new", "hamstrings").output.splitlines()[0]
         == f"Wrote {mine / 'handouts' / 'hamstrings.toml'}"
     )
+    fill_in(mine / "handouts" / "hamstrings.toml")
 
     listing = run("list").output
     assert "hamstrings       Hamstrings Massage" in listing
@@ -279,9 +298,9 @@ def test_init_writes_a_profile_check_accepts_and_refuses_to_overwrite(run, tmp_p
 
     again = run("init", "takehome.toml", "--no-input", "--name", "Other")
     assert again.exit_code == 1
-    assert (
-        again.output
-        == "Error: takehome.toml: already exists; edit it, or remove it first to start again\n"
+    assert again.output == (
+        "Error: takehome.toml: already exists; change a setting with `takehome config set "
+        "KEY VALUE`, or remove the file first to start again\n"
     )
     assert 'name = "Harbour Massage"' in Path("takehome.toml").read_text()
 
@@ -292,7 +311,10 @@ def test_init_writes_a_profile_check_accepts_and_refuses_to_overwrite(run, tmp_p
 def test_init_validates_before_writing(run):
     result = run("init", "takehome.toml", "--no-input", "--brand-color", "blue")
     assert result.exit_code == 1
-    assert "practice.brand_color: must be a hex colour" in result.output
+    assert result.output.startswith(
+        "Error: --brand-color: 'blue' is not a colour code; type a hex code like #2f5d62, "
+        "or a name from this palette: teal #2f5d62, sage green #4a6b4f,"
+    )
     assert not Path("takehome.toml").exists()
 
 
@@ -313,6 +335,7 @@ def test_new_topic_has_every_field_and_loads(run):
         "[when_to_call]",
     ):
         assert field in text
+    fill_in(Path("deep-tissue.toml"))
     assert run("--handouts", ".", "make", "deep-tissue", "--client", "Ana").exit_code == 0
     assert run("new", "deep-tissue").exit_code == 1  # never overwritten
 

@@ -523,7 +523,7 @@ def test_a_csv_without_email_addresses_is_an_error(run, servers):
     Path("clients.csv").write_text("Name,Topics\nAna Silva,glutes\n")
     result = run("send", "--csv", "clients.csv", "--send")
     assert result.exit_code == 1
-    assert result.output.startswith("Error: the CSV has no email addresses")
+    assert result.output.startswith("Error: the client list has no email addresses")
 
 
 def test_a_cut_off_last_log_line_is_reported_and_sending_goes_on(run, servers):

@@ -14,15 +14,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import resource
 import signal
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from takehome.errors import TakehomeError
+from takehome.errors import Problem, TakehomeError
 from takehome.imports.clients_csv import ClientTable
 from takehome.interrupts import Interrupts, exit_code
 from takehome.model.handout import Handout, build_handout
@@ -31,6 +29,8 @@ from takehome.model.topic import TopicLibrary
 from takehome.output import default_filename, numbered, remove_unfinished_writes, write_atomic
 from takehome.paths import all_template_dirs
 from takehome.render.fingerprint import handout_fingerprint, read_fingerprint
+from takehome.render.options import RenderOptions
+from takehome.render.warning_text import UNPRINTABLE
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 
@@ -42,6 +42,7 @@ class Job:
     row: int
     handout: Handout
     path: Path
+    options: RenderOptions
     fingerprint: str = ""
     name: str = ""  # the file name before any "-2": which handout this is, for the sent log
     replace: bool = False  # the file exists but was made from other details
@@ -64,8 +65,23 @@ class Outcome:
     fingerprint: str | None = None
     name: str | None = None
     replaced: bool = False  # written over a file made from other details
-    pid: int | None = None
+    pid: int | None = None  # for bench/: which worker, and its memory
     max_rss_kb: int | None = None
+
+    @property
+    def problem(self) -> Problem | None:
+        """This row's error, if it failed."""
+        return Problem(self.message, row=self.row) if self.status == FAILED else None
+
+    def warning_problems(self) -> list[Problem]:
+        """This row's render warnings, without client details."""
+        found = []
+        for warning in self.warnings:
+            if warning.startswith(UNPRINTABLE):
+                # The characters would spell out part of the client's name.
+                warning = f"{UNPRINTABLE} in this client's details; install a font that has them"
+            found.append(Problem(f"row {self.row}: {warning}", row=self.row))
+        return found
 
 
 @dataclass
@@ -102,17 +118,20 @@ def plan_batch(
     *,
     date: dt.date,
     default_topics: tuple[str, ...] = (),
-    paper: str = "letter",
+    options: RenderOptions | None = None,
     practice: Practice = DEFAULT_PRACTICE,
     force: bool = False,
     template_dirs: tuple[Path, ...] = (),
+    topic_label: str = "a default topic",
 ) -> Plan:
     """Validate every row and choose its file; write nothing.
 
     A file already on disk is skipped only if its fingerprint matches the row's;
     otherwise the row is planned again, marked ``replace``. ``template_dirs``
-    are the therapist's own templates (the built-ins are added).
+    are the therapist's own templates (the built-ins are added). A row's Paper
+    cell overrides ``options.paper``.
     """
+    options = options or RenderOptions()
     templates = all_template_dirs(template_dirs)
     jobs: list[Job] = []
     settled: list[Outcome] = []
@@ -127,7 +146,8 @@ def plan_batch(
                 Outcome(
                     row.row,
                     FAILED,
-                    message=f"row {row.row}: no topic; fill in the Topics column or give --topic",
+                    message=f"row {row.row}: no topic; fill in the Topics column or give "
+                    f"{topic_label}",
                 )
             )
             continue
@@ -138,12 +158,9 @@ def plan_batch(
                 library=library,
                 date=date,
                 practice=practice,
-                paper=row.paper or paper,
-                fields={
-                    "conditions": f"row {row.row}: Conditions",
-                    "paper": f"row {row.row}: Paper",
-                },
+                fields={"conditions": f"row {row.row}: Conditions"},
             )
+            row_options = options.with_paper(row.paper, f"row {row.row}: Paper")
         except TakehomeError as exc:
             message = str(exc)
             if not message.startswith(f"row {row.row}:"):
@@ -152,7 +169,7 @@ def plan_batch(
             continue
         name = default_filename(date, handout.client.name, handout.topic_keys, "pdf")
         path = _unique(out_dir / name, taken)
-        fingerprint = handout_fingerprint(handout, templates)
+        fingerprint = handout_fingerprint(handout, row_options, templates)
         exists = path.exists() or path.is_symlink()
         changed = exists and read_fingerprint(path) != fingerprint
         if exists and not changed and not force:
@@ -167,38 +184,14 @@ def plan_batch(
                 )
             )
             continue
-        jobs.append(Job(row.row, handout, path, fingerprint, name, replace=changed))
+        jobs.append(Job(row.row, handout, path, row_options, fingerprint, name, replace=changed))
     return Plan(jobs=jobs, settled=settled)
-
-
-# A temporary file lives for the milliseconds between writing a handout and
-# renaming it; one older than this was left by a run that was killed.
-STALE_AFTER_SECONDS = 60
-# write_atomic's temporary names: "." + the final name + 8 random characters + ".part".
-_TEMP_NAME = re.compile(r"^\..+\.(pdf|html|eml)\.[A-Za-z0-9_]{8}\.part$")
-
-
-def remove_stale_temp_files(folder: Path, names: Iterable[str] = ()) -> None:
-    """Delete temp files a killed run left: those of ``names``, and any old one.
-
-    Never a final file: only takehome's own ``.NAME.XXXXXXXX.part`` files.
-    """
-    stale = {p for name in names for p in folder.glob(f".{name}.*.part")}
-    now = time.time()
-    for path in folder.glob(".*.part"):
-        if not _TEMP_NAME.match(path.name):
-            continue  # not one of ours
-        with contextlib.suppress(OSError):
-            if now - path.lstat().st_mtime > STALE_AFTER_SECONDS:
-                stale.add(path)
-    for path in stale:
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 # --- Rendering ----------------------------------------------------------------------
 
-_renderers: dict[tuple[Path, ...], object] = {}  # one per process, built on first use
+# One renderer per process and per (templates, options), built on first use.
+_renderers: dict[tuple[tuple[Path, ...], RenderOptions], object] = {}
 
 
 def close_renderers() -> None:
@@ -249,11 +242,12 @@ def _end_with_parent(parent: int) -> None:
 
 def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> Outcome:
     """Render one handout and write it; runs in a worker or in this process."""
-    renderer = _renderers.get(template_dirs)
+    key = (template_dirs, job.options)
+    renderer = _renderers.get(key)
     if renderer is None:
         from takehome.render.pdf import Renderer
 
-        renderer = _renderers[template_dirs] = Renderer(list(template_dirs))
+        renderer = _renderers[key] = Renderer(list(template_dirs), job.options)
     try:
         rendered = renderer.pdf(job.handout)
         if rendered.fingerprint != job.fingerprint:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from takehome.errors import TakehomeError
+from takehome.errors import Problem, TakehomeError
 from takehome.model.client import Client
 from takehome.model.handout import build_handout
 from takehome.model.practice import DEFAULT_PRACTICE
@@ -15,7 +15,6 @@ from takehome.model.readability import prose, reading_grade
 from takehome.model.topic import TopicFileError, TopicLibrary, load_topic
 from takehome.paths import builtin_handouts_dir
 from takehome.profile.config import config_problems, find_config, lenient_library
-from takehome.workspace import Workspace
 
 MAX_GRADE = 8.0
 SAMPLE_NOTE = "Walk every day this week.\nTry the stretches after work."
@@ -25,16 +24,30 @@ SAMPLE_NOTE = "Walk every day this week.\nTry the stretches after work."
 class Report:
     """What check found: problems (errors), readability per topic, and what it looked at."""
 
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     grades: dict[str, float] = field(default_factory=dict)
     profile: str = "none (the neutral default practice is used)"
     topics: int = 0
     templates: int = 0
 
 
-def check_everything(workspace: Workspace) -> Report:
-    """Validate the profile, every topic file and every template; render each topic."""
+def check_everything(studio) -> Report:
+    """Validate the profile, every topic file and every template; render each topic.
+
+    ``studio`` is a Studio; the profile may be broken (then every problem in it
+    is reported, and the rest is checked with whatever folders it names).
+    """
     report = Report()
+    try:
+        _check(studio, report)
+    finally:
+        report.problems = [
+            p if isinstance(p, Problem) else Problem(p) for p in dict.fromkeys(report.problems)
+        ]
+    return report
+
+
+def _check(workspace, report: Report) -> None:
     practice = DEFAULT_PRACTICE
     try:
         profile = workspace.profile
@@ -55,8 +68,12 @@ def check_everything(workspace: Workspace) -> Report:
 
     valid = []
     effective = library.files()  # the file each key resolves to
+    builtin = builtin_handouts_dir()
     for folder in library.folders:
         for path in sorted(folder.glob("*.toml")):
+            key = path.name.removesuffix(".toml")
+            if folder == builtin and effective.get(key) != path:
+                continue  # a built-in topic the therapist's own copy replaces: never used
             report.topics += 1
             try:
                 loaded = load_topic(path)
@@ -76,7 +93,7 @@ def check_everything(workspace: Workspace) -> Report:
         renderer = Renderer(list(template_dirs))
     except TakehomeError as exc:
         report.problems.append(str(exc))
-        return report
+        return
     for folder in renderer.template_dirs:
         for path in sorted(folder.rglob("*.j2")):
             report.templates += 1
@@ -95,7 +112,6 @@ def check_everything(workspace: Workspace) -> Report:
         _render_samples(report, valid, library, practice, renderer)
     finally:
         renderer.close()
-    return report
 
 
 def _render_samples(report: Report, valid, library, practice, renderer) -> None:

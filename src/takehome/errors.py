@@ -1,4 +1,9 @@
-"""The one exception type the CLI turns into a one-line message and an exit status."""
+"""The one exception type, and ``Problem``: a message with the place it is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 
 class TakehomeError(Exception):
@@ -8,3 +13,32 @@ class TakehomeError(Exception):
     ends with what to do about it. The CLI prints it as ``Error: <message>`` and
     exits with status 1; it never shows a traceback for these.
     """
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning for the user, with where it is (for a web page to place it).
+
+    ``text`` is the whole one-line message, which starts with its place ("row 3:
+    ...", "glutes.toml: stretches[2] ..."); ``row``, ``file`` and ``field`` say
+    the same as data, when known.
+    """
+
+    text: str
+    row: int | None = None
+    file: Path | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def where(self) -> str | None:
+        """The place the message starts with ("row 3", a file, an option), if any."""
+        head, sep, _ = self.text.partition(": ")
+        return head if sep else None
+
+
+def problems(texts, **where) -> list[Problem]:
+    """Problems from plain messages that share one place (``row=3``, ``file=path``)."""
+    return [Problem(str(text), **where) for text in texts]

@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
+import time
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from pathvalidate import ValidationError as PathValidationError
@@ -22,8 +25,9 @@ from pathvalidate import sanitize_filename, validate_filename
 from slugify import slugify
 
 from takehome.errors import TakehomeError
+from takehome.labels import API_LABELS, Labels
+from takehome.paths import DEFAULT_OUTPUT_DIR
 
-DEFAULT_OUTPUT_DIR = Path("handouts-out")
 FORMATS = ("pdf", "html")
 MAX_SLUG = 60
 # File systems allow 255 bytes for a name; keep well below, since the temporary
@@ -48,10 +52,10 @@ def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...
         validate_filename(name, platform="universal")
     except PathValidationError as exc:  # pragma: no cover - sanitize_filename prevents it
         raise TakehomeError(
-            f"cannot make a safe file name for this client ({exc}); use -o"
+            f"cannot make a safe file name for this client ({exc}); name the file yourself"
         ) from exc
     if Path(name).name != name or name.startswith("."):
-        raise TakehomeError("cannot make a safe file name for this client; use -o to name the file")
+        raise TakehomeError("cannot make a safe file name for this client; name the file yourself")
     return name
 
 
@@ -61,7 +65,7 @@ def numbered(path: Path, number: int) -> Path:
 
 
 def choose_format(output_text: str | None, fmt: str | None) -> str:
-    """--format if given, else the -o file's suffix (.pdf or .html), else pdf."""
+    """``fmt`` if given, else the output file's suffix (.pdf or .html), else pdf."""
     if fmt:
         return fmt
     suffix = Path(output_text).suffix.lower().lstrip(".") if output_text else ""
@@ -69,41 +73,51 @@ def choose_format(output_text: str | None, fmt: str | None) -> str:
 
 
 def resolve_output(
-    output_text: str | None, default_name: str, fmt: str, default_dir: Path = DEFAULT_OUTPUT_DIR
+    output_text: str | None,
+    default_name: str,
+    fmt: str,
+    default_dir: Path = DEFAULT_OUTPUT_DIR,
+    labels: Labels = API_LABELS,
 ) -> Path:
-    """The file to write: ``-o`` as a file (with a .pdf/.html suffix) or a folder."""
+    """The file to write: ``output`` as a file (with a .pdf/.html suffix) or a folder."""
+    flag = labels.output
     if output_text is None:
         return default_dir / default_name
     if not output_text.strip():
-        raise TakehomeError("-o: is empty; give a file name ending in .pdf or .html, or a folder")
+        raise TakehomeError(
+            f"{flag}: is empty; give a file name ending in .pdf or .html, or a folder"
+        )
     output = Path(output_text)
     suffix = output.suffix.lower().lstrip(".")
     if suffix and suffix not in FORMATS and not output.is_dir():
         raise TakehomeError(
-            f"-o {output}: a handout is a .pdf or .html file; use a name ending in "
+            f"{flag} {output}: a handout is a .pdf or .html file; use a name ending in "
             f".pdf or .html, or a folder name without a dot"
         )
     if suffix in FORMATS and not output.is_dir():
         if suffix != fmt:
             raise TakehomeError(
-                f"-o {output}: the name ends in .{suffix} but --format is {fmt}; "
-                f"use a .{fmt} name or --format {suffix}"
+                f"{flag} {output}: the name ends in .{suffix} but the format is {fmt}; "
+                f"use a .{fmt} name or the {suffix} format"
             )
         return output.with_name(unicodedata.normalize("NFC", output.name))
     return output / default_name
 
 
-def check_writable(path: Path, force: bool) -> None:
-    """Fail early, before rendering, if the file exists and --force was not given."""
+def check_writable(path: Path, force: bool, labels: Labels = API_LABELS) -> None:
+    """Fail early, before rendering, if the file exists and ``force`` is not given."""
     if path.exists() and not force:
-        raise TakehomeError(_exists_message(path))
+        raise TakehomeError(_exists_message(path, labels))
     if path.exists() and path.is_dir():
         raise TakehomeError(f"{path}: is a folder; give a file name ending in .pdf or .html")
 
 
-def _exists_message(path: Path) -> str:
-    # -o first: the file may be another client's handout with the same name.
-    return f"{path}: already exists; use -o to write elsewhere, or --force to replace it"
+def _exists_message(path: Path, labels: Labels = API_LABELS) -> str:
+    # Another name first: the file may be another client's handout of the same name.
+    return (
+        f"{path}: already exists; use {labels.output} to write elsewhere, "
+        f"or {labels.force} to replace it"
+    )
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -129,26 +143,26 @@ def ensure_folder(folder: Path, option: str) -> None:
         raise TakehomeError(f"{option} {folder}: cannot write there; choose another folder")
 
 
-def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
+def write_atomic(path: Path, data: bytes, force: bool = False, labels: Labels = API_LABELS) -> Path:
     """Write ``data`` to ``path`` all at once, with mode 0600.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and
     only then take the final name. Without ``force`` an existing file is never
     replaced, even one that appeared while rendering.
     """
-    check_writable(path, force)
+    check_writable(path, force, labels)
     folder = path.parent
     try:
         _make_private_dirs(folder)
     except OSError as exc:
         raise TakehomeError(
-            f"{folder}: cannot create the folder ({exc.strerror}); choose another with -o"
+            f"{folder}: cannot create the folder ({exc.strerror}); choose another folder"
         ) from exc
     try:
         handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
         raise TakehomeError(
-            f"{folder}: cannot write there ({exc.strerror}); choose another folder with -o"
+            f"{folder}: cannot write there ({exc.strerror}); choose another folder"
         ) from exc
     tmp = Path(tmp_name)
     _unfinished.add(tmp)
@@ -167,7 +181,7 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
             tmp.unlink()
         raise TakehomeError(
             f"{path}: could not be written ({exc.strerror or exc}); nothing was saved; "
-            "free some disk space or choose another folder with -o"
+            "free some disk space or choose another folder"
         ) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -177,6 +191,31 @@ def write_atomic(path: Path, data: bytes, force: bool = False) -> Path:
         _unfinished.discard(tmp)
     _fsync_dir(folder)
     return path
+
+
+# A temporary file lives for the milliseconds between writing a handout and
+# renaming it; one older than this was left by a run that was killed.
+STALE_AFTER_SECONDS = 60
+# write_atomic's temporary names: "." + the final name + 8 random characters + ".part".
+_TEMP_NAME = re.compile(r"^\..+\.(pdf|html|eml)\.[A-Za-z0-9_]{8}\.part$")
+
+
+def remove_stale_temp_files(folder: Path, names: Iterable[str] = ()) -> None:
+    """Delete temp files a killed run left: those of ``names``, and any old one.
+
+    Never a final file: only takehome's own ``.NAME.XXXXXXXX.part`` files.
+    """
+    stale = {p for name in names for p in folder.glob(f".{name}.*.part")}
+    now = time.time()
+    for path in folder.glob(".*.part"):
+        if not _TEMP_NAME.match(path.name):
+            continue  # not one of ours
+        with contextlib.suppress(OSError):
+            if now - path.lstat().st_mtime > STALE_AFTER_SECONDS:
+                stale.add(path)
+    for path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 # Temporary files being written right now, so that a worker ended by a signal

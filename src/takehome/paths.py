@@ -7,6 +7,9 @@ from pathlib import Path
 from takehome.errors import TakehomeError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+# Where handouts go without -o or a profile's output.folder: relative to where
+# takehome runs, like any file name typed on the command line.
+DEFAULT_OUTPUT_DIR = Path("handouts-out")
 
 
 def _data_dir(name: str) -> Path:

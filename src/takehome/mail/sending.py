@@ -22,8 +22,7 @@ from takehome.mail.settings import SmtpSettings
 from takehome.mail.smtp import Mailer, RecipientRefused, StopSending, Uncertain
 from takehome.model.practice import Practice
 from takehome.output import write_atomic
-from takehome.render.fingerprint import MAX_PDF_BYTES, fingerprint_of, matching_or_free
-from takehome.render.warning_text import UNPRINTABLE
+from takehome.render.fingerprint import MAX_PDF_BYTES, fingerprint_of
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,7 @@ def send_all(
     resend: bool = False,
     limit: int | None = None,
     on_event: Callable[[str], None] = lambda line: None,
+    resend_label: str = "resend=True",
 ) -> Tally:
     """Send what the log does not show as sent; stop at a failure all would share.
 
@@ -121,12 +121,14 @@ def send_all(
             for index, (delivery, message) in enumerate(messages):
                 if not resend and log.has(delivery.to, delivery.handout):
                     tally.already += 1
-                    _explain_skip(delivery, log, on_event)
+                    _explain_skip(delivery, log, on_event, resend_label)
                     continue
                 if limit is not None and tally.sent >= limit:
                     tally.not_sent += 1
                     continue
-                stop = _send_one(delivery, message, mailer, log, interrupts, tally, on_event)
+                stop = _send_one(
+                    delivery, message, mailer, log, interrupts, tally, on_event, resend_label
+                )
                 if stop is not None:
                     if isinstance(stop, Uncertain):
                         tally.failed += len(messages) - index - 1
@@ -142,12 +144,14 @@ def send_all(
     return tally
 
 
-def _explain_skip(delivery: Delivery, log: SentLog, on_event: Callable[[str], None]) -> None:
+def _explain_skip(
+    delivery: Delivery, log: SentLog, on_event: Callable[[str], None], resend_label: str
+) -> None:
     if log.state(delivery.to, delivery.handout) == UNCERTAIN:
         on_event(
             f"Note: {delivery.label}: the sent log marks this message uncertain "
             "(it may have arrived); not sent again; check with the client, "
-            "then use --resend if it did not"
+            f"then use {resend_label} if it did not"
         )
         return
     # Same client, topics, date and address as a message already sent. If the
@@ -158,7 +162,7 @@ def _explain_skip(delivery: Delivery, log: SentLog, on_event: Callable[[str], No
         on_event(
             f"Note: {delivery.label}: this address was already sent this client's handout "
             f"for the day ({file}); {delivery.pdf.name} was made after that; not sent "
-            "again; use --resend to send it"
+            f"again; use {resend_label} to send it"
         )
 
 
@@ -187,6 +191,7 @@ def _send_one(
     interrupts: Interrupts,
     tally: Tally,
     on_event: Callable[[str], None],
+    resend_label: str,
 ) -> StopSending | None:
     """Send one message and log its outcome; return the error that stops the rest."""
     handed_over = False  # an "uncertain" line is in the log and signals are held
@@ -215,7 +220,7 @@ def _send_one(
             tally.failed += 1
             on_event(
                 f"Error: {delivery.label}: {exc}; it is marked uncertain in the sent log "
-                "and will not be sent again unless you use --resend; nothing more was sent"
+                f"and will not be sent again unless you use {resend_label}; nothing more was sent"
             )
             return exc
         except StopSending as exc:
@@ -251,133 +256,3 @@ def check_unique(deliveries: list[Delivery]) -> None:
                 "remove one of the two rows"
             )
         seen[key] = d.label
-
-
-# --- From the command's inputs to deliveries ------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """Deliveries, the rows that will not be emailed (with why), and what to tell the user."""
-
-    deliveries: list[Delivery]
-    errors: list[str] = field(default_factory=list)  # rows that failed validation or rendering
-    left_out: list[str] = field(default_factory=list)  # rows with no address or no consent
-    warnings: list[str] = field(default_factory=list)  # e.g. characters no font has
-    notes: list[str] = field(default_factory=list)
-
-
-def prepare_single(workspace, topics, client, to: str, *, date, paper, force: bool) -> Prepared:
-    """One client: check the address, then render the handout or reuse the one made
-    from exactly these details.
-
-    A file of the same name made from other details (another client called the
-    same, another note) is left alone: this handout gets the next free "-2" name.
-    """
-    from takehome.batch import remove_stale_temp_files
-    from takehome.mail.settings import check_address
-    from takehome.model.handout import build_handout
-    from takehome.output import default_filename
-
-    to = check_address(to, "--to")
-    profile = workspace.profile
-    handout = build_handout(
-        topics,
-        client,
-        library=workspace.library,
-        practice=profile.practice,
-        date=date,
-        paper=paper or profile.config.output.paper,
-    )
-    name = default_filename(handout.date, client.name, handout.topic_keys, "pdf")
-    base = profile.output_dir / name
-    prepared = Prepared(deliveries=[])
-    renderer = workspace.renderer()
-    try:
-        fingerprint = renderer.fingerprint(handout)
-        path = base if force else matching_or_free(base, fingerprint)
-        if path != base:
-            prepared.notes.append(
-                f"Note: {base.name} holds a handout made from other details; "
-                f"this one is {path.name}"
-            )
-        if force or not path.exists():
-            rendered = renderer.pdf(handout)
-            prepared.warnings += rendered.warnings
-            remove_stale_temp_files(path.parent, [path.name])
-            write_atomic(path, rendered.data, force=force)
-    finally:
-        renderer.close()
-    prepared.deliveries.append(Delivery("--to", to, client.name, path, fingerprint, name))
-    return prepared
-
-
-def prepare_csv(
-    workspace, table, *, date, default_topics, paper, jobs: int, require_consent: bool
-) -> Prepared:
-    """Every row checked (addresses too) before rendering; missing or changed
-    handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
-    from takehome.batch import FAILED, plan_batch, remove_stale_temp_files, run_batch
-    from takehome.mail.settings import check_address
-
-    if not any(row.email for row in table.rows):
-        raise TakehomeError(
-            "the CSV has no email addresses; add an Email column (Email, E-mail or "
-            "Email Address) to send"
-        )
-    rows = {row.row: row for row in table.rows}
-    addresses: dict[int, str] = {}
-    left_out: list[str] = []
-    for row in table.rows:
-        if row.error:
-            continue
-        if not row.email:
-            left_out.append(f"row {row.row}: no email address; not sent")
-        elif row.consent is False:
-            left_out.append(f"row {row.row}: the client said no to email; not sent")
-        elif require_consent and row.consent is not True:
-            left_out.append(f"row {row.row}: no consent to email recorded; not sent")
-        else:
-            addresses[row.row] = check_address(
-                row.email, f"row {row.row}: email (nothing was sent)"
-            )
-
-    profile = workspace.profile
-    plan = plan_batch(
-        table,
-        workspace.library,
-        profile.output_dir,
-        date=date,
-        default_topics=default_topics,
-        paper=paper or profile.config.output.paper,
-        practice=profile.practice,
-        template_dirs=workspace.template_dirs,
-    )
-    errors = [o.message for o in plan.settled if o.status == FAILED]
-    todo = [job for job in plan.jobs if job.row in addresses]
-    if todo:
-        remove_stale_temp_files(profile.output_dir, [job.path.name for job in todo])
-    outcomes = run_batch(todo, jobs, template_dirs=workspace.template_dirs)
-    errors += [o.message for o in outcomes if o.status == FAILED]
-    warnings = []
-    for outcome in outcomes:
-        for warning in outcome.warnings:
-            if warning.startswith(UNPRINTABLE):
-                # The characters would spell out part of the client's name.
-                warning = f"{UNPRINTABLE} in this client's details; install a font that has them"
-            warnings.append(f"row {outcome.row}: {warning}")
-    ready = {o.row: o for o in [*plan.settled, *outcomes] if o.status != FAILED}
-    deliveries = [
-        Delivery(
-            f"row {number}",
-            to,
-            rows[number].client.name,
-            ready[number].path,
-            ready[number].fingerprint,
-            ready[number].name,
-        )
-        for number, to in addresses.items()
-        if number in ready
-    ]
-    check_unique(deliveries)
-    return Prepared(deliveries, errors, left_out, warnings)

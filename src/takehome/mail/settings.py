@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from takehome.errors import TakehomeError
-from takehome.profile.config import EmailSection
+from takehome.profile.config import EmailSection, resolve_path
 
 PASSWORD_VAR = "TAKEHOME_SMTP_PASSWORD"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -59,6 +59,49 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
+def missing_settings(section: EmailSection, config_path: Path | None) -> list[str]:
+    """What a real send still needs in the profile (empty when it has it all).
+
+    A dry run goes ahead without them: it only writes .eml files.
+    """
+    keys = ("host", "from_address")
+    if config_path is None:
+        return [f"email.{key}" for key in keys]
+    return [f"email.{key}" for key in keys if not getattr(section, key)]
+
+
+PLACEHOLDER_FROM = "not-set-yet@example.invalid"
+
+
+def dry_run_settings(section: EmailSection, config_path: Path | None, practice) -> SmtpSettings:
+    """Settings good enough to compose messages before any mail server is set up.
+
+    The From address is email.from_address, else the practice's email, else a
+    placeholder that no server accepts (example.invalid can never be delivered).
+    """
+    if not missing_settings(section, config_path):
+        return smtp_settings(section, config_path)
+    sender = PLACEHOLDER_FROM
+    for candidate in (section.from_address, practice.email):
+        if candidate:
+            try:
+                sender = check_address(candidate, "from")
+                break
+            except TakehomeError:
+                continue
+    security = section.security
+    return SmtpSettings(
+        host=section.host or "(not set)",
+        port=section.port or DEFAULT_PORTS[security],
+        security=security,
+        username=section.username,
+        from_address=sender,
+        rate_limit=section.rate_limit,
+        timeout=section.timeout,
+        ca_file=None,
+    )
+
+
 def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
     """Check the profile's [email] table; every problem names the key to fix."""
     if config_path is None:
@@ -75,8 +118,7 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
         )
     ca_file = section.ca_file
     if ca_file is not None:
-        if config_path is not None and not ca_file.is_absolute():
-            ca_file = config_path.parent / ca_file
+        ca_file = resolve_path(config_path, ca_file)  # ~ and relative paths, as for the logo
         if not ca_file.is_file():
             raise TakehomeError(f"{source}: email.ca_file: {ca_file} not found; fix the path")
     if section.security == "none" and section.username and section.host not in LOCAL_HOSTS:

@@ -1,7 +1,7 @@
-"""The validated model of one handout: topics + client + practice + date + paper.
+"""The validated model of one handout: topics + client + practice + date.
 
 Everything is checked here, before anything is rendered or written, so that a
-bad condition key or paper size stops the command with no file touched.
+bad condition key stops the command with no file touched.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from takehome.errors import TakehomeError
 from takehome.model.client import Client, condition_key
 from takehome.model.practice import DEFAULT_PRACTICE, Practice
 from takehome.model.topic import ConditionNote, LoadedTopic, Stretch, Topic, TopicLibrary
-
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,6 @@ class Handout:
     client: Client
     practice: Practice
     date: dt.date
-    paper: str
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -66,11 +63,11 @@ class Handout:
         return seen
 
 
-def parse_date(text: str | None) -> dt.date:
-    """Parse --date (YYYY-MM-DD); today when not given."""
+def parse_date(text: str | None, where: str = "date") -> dt.date:
+    """Parse a date typed as YYYY-MM-DD (errors name ``where``); today when not given."""
     if text is None:
         return dt.date.today()
-    problem = f"--date: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25"
+    problem = f"{where}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25"
     # fromisoformat alone would also take 20261125 or 2026-W48-3.
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise TakehomeError(problem)
@@ -79,11 +76,11 @@ def parse_date(text: str | None) -> dt.date:
     except ValueError:
         raise TakehomeError(problem) from None
     if not 2000 <= date.year <= 2100:
-        raise TakehomeError(f"--date: {text} is far from today; check the year")
+        raise TakehomeError(f"{where}: {text} is far from today; check the year")
     return date
 
 
-HANDOUT_FIELDS = {"conditions": "--condition", "paper": "--paper"}
+HANDOUT_FIELDS = {"conditions": "--condition"}
 
 
 def build_handout(
@@ -93,7 +90,6 @@ def build_handout(
     library: TopicLibrary | None = None,
     practice: Practice = DEFAULT_PRACTICE,
     date: dt.date | None = None,
-    paper: str = "letter",
     fields: dict[str, str] = HANDOUT_FIELDS,
 ) -> Handout:
     """Load the topics, check the client's conditions against them, return the model.
@@ -104,9 +100,6 @@ def build_handout(
     library = library or TopicLibrary()
     if not topic_keys:
         raise TakehomeError(f"no topic given; known topics: {', '.join(library.keys())}")
-    paper = paper.lower()
-    if paper not in PAPER_SIZES:
-        raise TakehomeError(f"{fields['paper']}: '{paper}' is not a paper size; use letter or a4")
     keys = list(dict.fromkeys(library.resolve(name) for name in topic_keys))
     loaded: list[LoadedTopic] = [library.load(key) for key in keys]
 
@@ -143,5 +136,4 @@ def build_handout(
         client=client,
         practice=practice,
         date=date or dt.date.today(),
-        paper=paper,
     )

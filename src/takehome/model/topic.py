@@ -108,6 +108,41 @@ class Topic(_Strict):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _no_placeholders(self) -> Topic:
+        # A file fresh from `takehome new` must never reach a client, nor be
+        # matched to a booking service, before the therapist has written it.
+        where = _placeholder(self.model_dump(mode="json"))
+        if where is not None:
+            raise ValueError(
+                f"{where} still holds the placeholder text of `takehome new`; "
+                "write your own text there"
+            )
+        return self
+
+
+# Text of the `takehome new` skeleton that says "write here" (model/new_topic.py).
+PLACEHOLDER_MARKERS = ("Replace this with", "Replace with", "example-condition")
+
+
+def _placeholder(value, where: str = "") -> str | None:
+    """The place of the first placeholder left in a topic's data, or None."""
+    if isinstance(value, str):
+        return where if any(marker in value for marker in PLACEHOLDER_MARKERS) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if any(marker in str(key) for marker in PLACEHOLDER_MARKERS):
+                return f"{where}.{key}".lstrip(".")
+            found = _placeholder(item, f"{where}.{key}".lstrip("."))
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            found = _placeholder(item, f"{where}[{index}]")
+            if found:
+                return found
+    return None
+
 
 @dataclass(frozen=True)
 class LoadedTopic:
@@ -244,7 +279,13 @@ class TopicLibrary:
                 if wanted == _service_words(key):
                     return key
             for key in files:
-                if wanted == _service_words(self.load(key).topic.title):
+                try:
+                    title = self.load(key).topic.title
+                except TakehomeError:
+                    # A broken or unfinished topic is never matched by its title;
+                    # by its key, the load error says what to fix.
+                    continue
+                if wanted == _service_words(title):
                     return key
         known = ", ".join(files) or "(none)"
         raise TakehomeError(f"unknown topic '{name}'; known topics: {known}")

@@ -33,6 +33,7 @@ from pydantic import (
 from takehome.errors import TakehomeError
 from takehome.files import PROFILE_LIMIT, read_regular, read_toml
 from takehome.model.practice import DEFAULT_BRAND_COLOR, DEFAULT_NAME, DEFAULT_PRACTICE, Practice
+from takehome.paths import DEFAULT_OUTPUT_DIR
 from takehome.profile.fields import CONFIG_NAME, ENV_VAR, user_config_path
 
 
@@ -87,7 +88,7 @@ class OutputSection(_Section):
     """[output]: defaults for make and batch."""
 
     paper: Literal["letter", "a4"] = "letter"
-    folder: Path = Path("handouts-out")
+    folder: Path = DEFAULT_OUTPUT_DIR
 
 
 class LibrarySection(_Section):
@@ -148,10 +149,20 @@ class Profile:
         return self.config.output.folder.expanduser()
 
     def _resolve(self, path: Path | None) -> Path | None:
-        if path is None:
-            return None
-        path = path.expanduser()
-        return path if path.is_absolute() or self.path is None else self.path.parent / path
+        return None if path is None else resolve_path(self.path, path)
+
+
+def resolve_path(config_path: Path | None, value: Path | str) -> Path:
+    """A path setting of a profile as a real path: ``~`` expanded, and a relative
+    path taken from the profile's own folder (from the current folder without one).
+
+    The one rule for every path in a profile: logo, library folders, ca_file.
+    (The output folder alone is relative to where takehome runs; see output_dir.)
+    """
+    path = Path(value).expanduser()
+    if path.is_absolute() or config_path is None:
+        return path
+    return config_path.parent / path
 
 
 def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
@@ -195,10 +206,11 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 def _load_logo(config_path: Path, logo: Path) -> str:
-    path = logo.expanduser()
-    if not path.is_absolute():
-        path = config_path.parent / path
-    where = f"{config_path}: practice.logo"
+    return load_logo(resolve_path(config_path, logo), f"{config_path}: practice.logo")
+
+
+def load_logo(path: Path, where: str) -> str:
+    """The logo at ``path`` as a data: URL, checked; errors start with ``where``."""
     real = path.resolve()
     if not real.is_file():
         raise TakehomeError(
@@ -264,8 +276,7 @@ def config_problems(path: Path) -> list[str]:
     library = data.get("library") if isinstance(data.get("library"), dict) else {}
     for key in ("templates", "handouts"):
         if isinstance(library.get(key), str):
-            folder = Path(library[key]).expanduser()
-            folder = folder if folder.is_absolute() else path.parent / folder
+            folder = resolve_path(path, library[key])
             if not folder.is_dir():
                 problems.append(
                     f"{path}: library.{key}: {folder} is not a folder; create it or fix the path"

@@ -13,6 +13,24 @@ from takehome.profile.config import ConfigFile, _config_error, _load_logo
 from takehome.profile.fields import PROFILE_FIELDS
 
 
+def check_values(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str | None]:
+    """Each answer checked as `init` checks a typed one; errors name ``labels[key]``."""
+    from takehome.profile.answers import check_answer
+
+    checked: dict[str, str | None] = {}
+    for key, value in values.items():
+        answer = check_answer(key, value or "")
+        if answer.problem:
+            raise TakehomeError(f"{labels.get(key, key)}: {answer.problem}")
+        if answer.confirm:
+            raise TakehomeError(
+                f"{labels.get(key, key)}: '{value}' needs a change: {answer.confirm} "
+                f"If so, give {answer.value}"
+            )
+        checked[key] = answer.value
+    return checked
+
+
 def write_config(path: Path, values: dict[str, str | None], customize: Path | None = None) -> Path:
     """Write a commented takehome.toml; refuse to replace one.
 
@@ -103,3 +121,108 @@ def copy_library(folder: Path) -> dict[str, Path]:
     shutil.copytree(builtin_templates_dir(), targets["templates"])
     shutil.copytree(builtin_handouts_dir(), targets["handouts"])
     return {key: path.resolve() for key, path in targets.items()}
+
+
+# --- Changing a profile (`takehome config set`, `init --customize` on an existing one) --
+
+# How a typed value becomes the setting's TOML type (strings otherwise).
+_INTEGERS = {"email.port", "email.rate_limit"}
+_NUMBERS = {"email.timeout"}
+_BOOLEANS = {"email.require_consent"}
+_YES, _NO = {"true", "yes", "y", "on", "1"}, {"false", "no", "n", "off", "0"}
+
+
+def _typed(dotted: str, value: str):
+    if dotted in _INTEGERS | _NUMBERS:
+        try:
+            return int(value) if dotted in _INTEGERS else float(value)
+        except ValueError:
+            raise TakehomeError(f"{dotted}: '{value}' is not a number; give a number") from None
+    if dotted in _BOOLEANS:
+        word = value.strip().lower()
+        if word not in _YES | _NO:
+            raise TakehomeError(f"{dotted}: '{value}' is not yes or no; give true or false")
+        return word in _YES
+    return value
+
+
+def known_settings() -> list[str]:
+    """Every setting `config set` can change, as section.key."""
+    return [
+        f"{section}.{key}"
+        for section, info in ConfigFile.model_fields.items()
+        for key in info.annotation.model_fields
+    ]
+
+
+def set_value(path: Path, dotted: str, value: str | None) -> Path:
+    """Set (or, with an empty value, remove) one setting; comments and layout kept.
+
+    The answer is checked as `init` checks it, then the whole profile with it,
+    before the file is replaced (atomically).
+    """
+    import difflib
+
+    import tomlkit
+
+    from takehome.files import PROFILE_LIMIT, read_regular
+    from takehome.output import write_atomic
+    from takehome.profile.answers import check_answer
+
+    known = known_settings()
+    if dotted not in known:
+        guess = difflib.get_close_matches(dotted, known, n=1)
+        hint = f"did you mean {guess[0]}?" if guess else "see `takehome config` for the names"
+        raise TakehomeError(f"{dotted}: not a setting; {hint}")
+    section, key = dotted.split(".", 1)
+    typed = None
+    if value is not None and value.strip():
+        typed = _typed(dotted, value)
+        if key in PROFILE_FIELDS and PROFILE_FIELDS[key][0] == section:
+            answer = check_answer(key, value, base=Path.cwd())
+            if answer.problem:
+                raise TakehomeError(f"{dotted}: {answer.problem}")
+            if answer.confirm:
+                raise TakehomeError(
+                    f"{dotted}: '{value}' needs a change: {answer.confirm} "
+                    f"If so, give {answer.value}"
+                )
+            typed = answer.value
+    text = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile").decode("utf-8")
+    try:
+        doc = tomlkit.parse(text)
+    except Exception as exc:  # tomlkit's parse errors carry line and column
+        raise TakehomeError(f"{path}: not valid TOML ({exc}); fix it first") from None
+    table = doc.get(section)
+    if table is None:
+        table = tomlkit.table()
+        doc.add(section, table)
+    if typed is None:
+        table.pop(key, None)
+    else:
+        table[key] = typed
+    try:
+        ConfigFile.model_validate(doc.unwrap())
+    except ValidationError as exc:
+        raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
+    if section == "practice" and key == "logo" and typed is not None:
+        _load_logo(path, Path(typed))
+    return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), force=True)
+
+
+def customize_existing(path: Path, folder: Path) -> dict[str, Path]:
+    """Copy the built-in library into ``folder`` and point an existing profile at it."""
+    import tomlkit
+
+    from takehome.files import PROFILE_LIMIT, read_regular
+
+    # The profile must take the change before anything is copied.
+    text = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile").decode("utf-8")
+    try:
+        tomlkit.parse(text)
+    except Exception as exc:
+        raise TakehomeError(f"{path}: not valid TOML ({exc}); fix it first") from None
+    copied = copy_library(folder)
+    for key, target in copied.items():
+        set_value(path, f"library.{key}", str(target))
+    return copied

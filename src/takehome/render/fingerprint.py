@@ -6,7 +6,7 @@ a name. Before a PDF on disk is reused (sent by email, or skipped by a batch
 re-run), its fingerprint is compared with the fingerprint of the handout about
 to be made: only an exact match is reused. The fingerprint is a SHA-256 of every
 input that shapes the handout (client, conditions, note, next visit, topics and
-their text, practice profile, date, paper, templates, and the takehome and
+their text, practice profile, date, rendering options (paper), templates, and the takehome and
 WeasyPrint versions), stored in the PDF's document information as
 ``/TakehomeFingerprint``. It guards against mistakes, not against someone who
 can write to the output folder: anyone who knows the details can compute it.
@@ -24,13 +24,14 @@ from pathlib import Path
 
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
+from takehome.render.options import RenderOptions
 
 PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
 # Reading an old PDF to compare: far above any handout, so a stray huge file
 # named like one is not read whole.
 MAX_PDF_BYTES = 50 * 1024 * 1024
 # Bumped when what a handout is made from changes shape, so old PDFs are redone.
-VERSION = 1
+VERSION = 2  # 2: RenderOptions replaced the handout's paper
 
 
 def templates_digest(template_dirs: tuple[Path, ...]) -> str:
@@ -73,7 +74,12 @@ def _software() -> list[str]:
     return found
 
 
-def handout_fingerprint(handout: Handout, template_dirs: tuple[Path, ...], fmt: str = "pdf") -> str:
+def handout_fingerprint(
+    handout: Handout,
+    options: RenderOptions,
+    template_dirs: tuple[Path, ...],
+    fmt: str = "pdf",
+) -> str:
     """The fingerprint of everything a handout is made from (hex SHA-256)."""
     client = handout.client
     inputs = {
@@ -92,7 +98,7 @@ def handout_fingerprint(handout: Handout, template_dirs: tuple[Path, ...], fmt: 
         ],
         "practice": dataclasses.asdict(handout.practice),
         "date": handout.date.isoformat(),
-        "paper": handout.paper,
+        "options": options.as_dict(),
         "templates": templates_digest(template_dirs),
     }
     canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -17,12 +17,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from markupsafe import Markup
+
 from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
-from takehome.model.handout import PAPER_SIZES, Handout
+from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
 from takehome.render import fonts
 from takehome.render.fingerprint import PDF_KEY, handout_fingerprint
+from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
 from takehome.render.warning_text import UNPRINTABLE
 
@@ -105,7 +108,10 @@ class _WarningCollector(logging.Handler):
 class Renderer:
     """Builds the Jinja environment and font set once; renders many handouts."""
 
-    def __init__(self, template_dirs: list[Path] | None = None):
+    def __init__(
+        self, template_dirs: list[Path] | None = None, options: RenderOptions | None = None
+    ):
+        self.options = options or RenderOptions()
         builtin = builtin_templates_dir()
         # Earlier folders win: a therapist's own templates override the built-in ones.
         self.template_dirs = [d.resolve() for d in (template_dirs or [])] + [builtin.resolve()]
@@ -142,28 +148,45 @@ class Renderer:
         and links no local files, so it can be opened or sent anywhere. Otherwise
         it links the stylesheet and fonts (for a PDF, those come pre-parsed).
         """
+        return render_template(
+            self.env,
+            HANDOUT_TEMPLATE,
+            self._context(handout, standalone, _prebuilt),
+            self.template_dirs,
+        )
+
+    def _context(self, handout: Handout, standalone: bool, prebuilt: bool) -> dict:
+        # Which styles go into the page is decided here, not in the template:
+        # the template only places ``head_css`` and ``stylesheet_href``.
         stylesheet = self._stylesheet()
-        context = {
-            "standalone": standalone,
-            "prebuilt": _prebuilt,
-            "stylesheet_text": self._stylesheet_text() if standalone else "",
+        page = f"@page {{ size: {self.options.page_size}; }}"
+        faces = _faces()
+        if standalone:
+            # A file to open anywhere: our stylesheet inline, no local font links.
+            head_css, href = self._stylesheet_text() + "\n" + page, None
+        elif prebuilt:
+            # A PDF: the stylesheet and fonts are handed to WeasyPrint parsed.
+            head_css, href = page, None
+        else:
+            head_css = "".join(_font_face_rule(face) for face in faces) + page
+            href = stylesheet.as_uri()
+        return {
             "handout": handout,
             "client": handout.client,
             "practice": handout.practice,
+            "options": self.options,
             "date_text": f"{handout.date:%B} {handout.date.day}, {handout.date.year}",
-            "page_size": PAPER_SIZES[handout.paper],
+            # Our own CSS (never client data): safe to place unescaped.
+            "head_css": Markup(head_css),
+            "stylesheet_href": href,
+            # The names templates customised before 0.2 still use.
+            "standalone": standalone,
+            "prebuilt": prebuilt,
+            "stylesheet_text": self._stylesheet_text() if standalone else "",
+            "page_size": self.options.page_size,
             "stylesheet_url": stylesheet.as_uri(),
-            "font_faces": [
-                {
-                    "family": face.family,
-                    "url": face.path.as_uri(),
-                    "weight": face.weight,
-                    "style": face.style,
-                }
-                for face in fonts.font_faces()
-            ],
+            "font_faces": faces,
         }
-        return render_template(self.env, HANDOUT_TEMPLATE, context, self.template_dirs)
 
     def _print_stylesheet(self):
         # Parsed once per Renderer, fonts registered once: a batch worker reuses
@@ -173,9 +196,15 @@ class Renderer:
         if self._css is None:
             sheet = self._stylesheet()
             faces = "".join(
-                f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
-                f"font-weight: {face.weight}; font-style: {face.style}; }}\n"
-                for face in fonts.font_faces()
+                _font_face_rule(
+                    {
+                        "family": f.family,
+                        "url": f.path.as_uri(),
+                        "weight": f.weight,
+                        "style": f.style,
+                    }
+                )
+                for f in fonts.font_faces()
             )
             self._css = weasyprint.CSS(
                 string=faces + self._stylesheet_text(),
@@ -187,7 +216,7 @@ class Renderer:
 
     def fingerprint(self, handout: Handout) -> str:
         """The fingerprint of this handout's inputs with these templates."""
-        return handout_fingerprint(handout, tuple(self.template_dirs))
+        return handout_fingerprint(handout, self.options, tuple(self.template_dirs))
 
     def pdf(self, handout: Handout) -> Rendered:
         """Render the handout to PDF bytes, with warnings for the user.
@@ -260,6 +289,20 @@ class Renderer:
         self._css = self._font_config = self._fetcher = None
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _faces() -> list[dict]:
+    return [
+        {"family": f.family, "url": f.path.as_uri(), "weight": f.weight, "style": f.style}
+        for f in fonts.font_faces()
+    ]
+
+
+def _font_face_rule(face: dict) -> str:
+    return (
+        f'@font-face {{ font-family: "{face["family"]}"; src: url("{face["url"]}"); '
+        f"font-weight: {face['weight']}; font-style: {face['style']}; }}\n"
+    )
 
 
 def _set_metadata(metadata, handout: Handout, fingerprint: str) -> None:

@@ -1,0 +1,68 @@
+"""Options and output helpers shared by several commands."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from takehome.render.options import PAPER_SIZES
+
+date_option = click.option(
+    "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."
+)
+
+
+def paper_option(help_text: str):
+    """The --paper option, shared by make, batch and send."""
+    return click.option(
+        "--paper",
+        type=click.Choice(sorted(PAPER_SIZES), case_sensitive=False),
+        help=f"{help_text} [from the profile, else letter]",
+    )
+
+
+def csv_options(prefix: str):
+    """--topic, --encoding and --jobs: for a CSV of clients (batch, send --csv)."""
+
+    def add(command):
+        for option in reversed(
+            [
+                click.option(
+                    "--jobs",
+                    "-j",
+                    type=click.IntRange(min=1),
+                    default=os.cpu_count() or 1,
+                    show_default=True,
+                    help=f"{prefix}How many handouts to render at once (worker processes).",
+                ),
+                click.option(
+                    "--topic",
+                    "default_topics",
+                    multiple=True,
+                    metavar="TOPIC",
+                    help=f"{prefix}Topic for rows with no Topics/Service cell (repeat for more).",
+                ),
+                click.option(
+                    "--encoding",
+                    help=f"{prefix}The CSV file's encoding, if not UTF-8 (e.g. cp1252).",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
+def parse_date(text: str | None):
+    """--date as a date (today without it); a one-line error names --date."""
+    from takehome.model.handout import parse_date as parse
+
+    return parse(text, "--date")
+
+
+def echo_all(prefix: str, items, err: bool = True) -> None:
+    """Print each problem or line as ``prefix: text``."""
+    for item in items:
+        click.echo(f"{prefix}: {item}" if prefix else str(item), err=err)

@@ -1,0 +1,167 @@
+"""`takehome make` (one client) and `takehome batch` (a day's list)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from takehome.cli import cli
+from takehome.cli.common import csv_options, date_option, echo_all, paper_option, parse_date
+
+FORMATS = ("pdf", "html")
+
+
+@cli.command()
+@click.argument("topics", nargs=-1, required=True, metavar="TOPIC [TOPIC ...]")
+@click.option("--client", "client_name", required=True, help="The client's name, as printed.")
+@click.option("--note", help="A personal note from you, printed in a box.")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="KEY",
+    help="Add the notes for this condition (repeat for more; see `takehome list`).",
+)
+@click.option("--next-visit", help='When the next visit is, e.g. "Tuesday, Dec 9 at 3 pm".')
+@date_option
+@paper_option("Paper size.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="pdf to print or email; html to check the text in a browser [from -o, else pdf].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="File (ending .pdf/.html) or folder to write to [the profile's folder].",
+)
+@click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
+@click.pass_obj
+def make(
+    studio, topics, client_name, note, conditions, next_visit, date_text, paper, fmt, output, force
+):
+    """Make a handout of one or more TOPICs for one client.
+
+    Several topics merge into one handout. The file is named from the date, the
+    client and the topics, e.g. handouts-out/2026-11-25_ana-silva_glutes.pdf.
+
+    \b
+    Example:
+      takehome make glutes --client "Ana Silva" --condition sciatica \\
+          --note "Try the figure-4 stretch after work." --next-visit "Dec 9, 3 pm"
+    """
+    client = studio.client(client_name, conditions, note=note, next_visit=next_visit)
+    made = studio.make(
+        topics,
+        client,
+        date=parse_date(date_text),
+        options=studio.options(paper),
+        output=output,
+        fmt=fmt,
+        force=force,
+    )
+    echo_all("Warning", made.warnings)
+    click.echo(f"Wrote {made.path}")
+
+
+@cli.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="CLIENTS.csv")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the handouts to [the profile's folder, else handouts-out].",
+)
+@csv_options("")
+@date_option
+@paper_option("Paper size for rows with no Paper cell.")
+@click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
+@click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
+@click.pass_obj
+def batch(
+    studio, csv_file, out_dir, jobs, default_topics, date_text, paper, encoding, force, dry_run
+):
+    """Make one handout per client row of CLIENTS.csv (a booking-software export).
+
+    Rows with a problem are reported by row number and the others go ahead.
+    Handouts that already exist are skipped, so if a batch is stopped, running
+    the same command again finishes it. Exit status 1 if any row failed.
+
+    \b
+    Columns (any order, case and spacing ignored; others are ignored):
+      Name | Client | Full Name | Customer, or First Name + Last Name
+      Topics | Topic | Handouts | Service   Conditions   Notes
+      Next Visit | Next Appointment          Paper        Email
+    """
+    from takehome.batch import BatchInterrupted
+
+    table = studio.read_clients(csv_file, encoding)
+    plan = studio.plan_batch(
+        table,
+        out_dir=out_dir,
+        date=parse_date(date_text),
+        default_topics=default_topics,
+        options=studio.options(paper),
+        force=force,
+    )
+    echo_all("Warning", plan.warnings)
+    echo_all("Error", plan.errors)
+    if dry_run:
+        for job in plan.jobs:
+            changed = " (the file there was made from other details)" if job.replace else ""
+            click.echo(f"row {job.row}: would write {job.path}{changed}")
+        _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
+        return
+
+    # A bar only on a terminal, showing initials only: never a full name on screen.
+    show_bar = sys.stdout.isatty() and len(plan.jobs) > 1
+    bar_context = (
+        click.progressbar(
+            length=len(plan.jobs),
+            label="Rendering",
+            show_pos=True,
+            item_show_func=lambda initials: initials,
+        )
+        if show_bar
+        else contextlib.nullcontext()
+    )
+    try:
+        with bar_context as bar:
+
+            def land(outcome):
+                echo_all("Warning", outcome.warning_problems())
+                if outcome.problem:
+                    click.echo(f"Error: {outcome.problem}", err=True)
+                if bar is not None:
+                    bar.update(1, outcome.initials)
+
+            result = studio.run_batch(plan, workers=jobs, on_outcome=land)
+    except BatchInterrupted as stop:
+        _summary(stop.outcomes, prefix="Interrupted: ", fail=False)
+        click.echo("Run the same command again to finish the rest.", err=True)
+        raise click.exceptions.Exit(stop.exit_code) from None
+    _summary(result.outcomes, prefix="", out_dir=result.out_dir)
+
+
+def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):
+    from takehome.batch import FAILED, SKIPPED, WRITTEN
+
+    counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED)}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    if written is not None:
+        counts[WRITTEN] = written
+    replaced = sum(1 for outcome in outcomes if outcome.replaced)
+    changed = f" ({replaced} made again: their row changed)" if replaced else ""
+    where = f" in {out_dir}" if out_dir else ""
+    click.echo(
+        f"{prefix}{counts[WRITTEN]} {written_word}{changed}, {counts[SKIPPED]} skipped "
+        f"(already there), {counts[FAILED]} failed{where}"
+    )
+    if fail and counts[FAILED]:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,107 @@
+"""`takehome init` and `takehome config`: the practice profile."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from takehome.cli import cli
+from takehome.profile.fields import PROFILE_FIELDS, user_config_path
+
+
+def _flag(key: str) -> str:
+    return "--output-folder" if key == "folder" else "--" + key.replace("_", "-")
+
+
+def _profile_options(command):
+    # One --flag per profile field, so `init` can run without questions.
+    for key in reversed(list(PROFILE_FIELDS)):
+        command = click.option(_flag(key), key, help=PROFILE_FIELDS[key][1] + ".")(command)
+    return command
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_profile_options
+@click.option(
+    "--customize",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Also copy the built-in templates and handouts into DIR to edit, and use them "
+    "(on an existing profile too).",
+)
+@click.option("--no-input", is_flag=True, help="Ask nothing; use only the flags given.")
+def init(path, customize, no_input, **values):
+    """Create a practice profile (takehome.toml) by answering a few questions.
+
+    PATH defaults to your user config folder, where takehome finds it from any
+    folder. Each answer is checked as you type it. An existing profile is never
+    overwritten: change one setting with `takehome config set`, or add your own
+    templates and topics to it with `takehome init --customize DIR`.
+    """
+    from takehome.errors import TakehomeError
+    from takehome.profile.answers import ask
+    from takehome.profile.write import check_values, customize_existing, write_config
+
+    path = path or user_config_path()
+    given = {key: value for key, value in values.items() if value is not None}
+    if path.exists():
+        if customize is None or given:
+            raise TakehomeError(
+                f"{path}: already exists; change a setting with `takehome config set "
+                "KEY VALUE`, or remove the file first to start again"
+            )
+        customize_existing(path, customize)
+        click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
+        click.echo(f"Updated {path}: its [library] now uses them.")
+        click.echo("Check it with: takehome check")
+        return
+    values = check_values(given, {key: _flag(key) for key in PROFILE_FIELDS})
+    if not no_input and sys.stdin.isatty():
+        for key, (_, question) in PROFILE_FIELDS.items():
+            if key not in values:
+                values[key] = ask(
+                    key,
+                    question,
+                    prompt=lambda text: click.prompt(text, default="", show_default=False),
+                    confirm=lambda text: click.confirm(text, default=True),
+                    say=click.echo,
+                )
+    write_config(path, values, customize)
+    click.echo(f"Wrote {path}")
+    if customize:
+        click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
+    click.echo("Check it with: takehome check")
+
+
+@cli.group("config", invoke_without_command=True)
+@click.pass_context
+def config(ctx):
+    """Show the practice profile in use and its effective values (or change one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    studio = ctx.obj
+    where = studio.profile.path or "none: the neutral default (create one with `takehome init`)"
+    click.echo(f"Profile: {where}")
+    for section, values in studio.settings():
+        click.echo(f"[{section}]")
+        for key, value in values:
+            click.echo(f"  {key} = {'(not set)' if value is None else value}")
+    click.echo("  password: never stored here; from $TAKEHOME_SMTP_PASSWORD or a prompt")
+
+
+@config.command("set")
+@click.argument("key", metavar="SECTION.KEY")
+@click.argument("value")
+@click.pass_obj
+def config_set(studio, key, value):
+    """Change one setting, e.g. `takehome config set practice.phone 555-0101`.
+
+    The value is checked, and the whole profile with it, before the file is
+    saved; comments are kept. An empty VALUE ("") removes the setting.
+    """
+    path = studio.set_setting(key, value)
+    shown = value if value.strip() else "(removed)"
+    click.echo(f"Set {key} = {shown} in {path}")

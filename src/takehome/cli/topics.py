@@ -1,0 +1,70 @@
+"""`takehome list`, `takehome new` and `takehome check`: the topic library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from takehome.cli import cli
+
+
+@cli.command("list")
+@click.pass_obj
+def list_topics(studio):
+    """List the handout topics, their titles, condition keys and where they come from."""
+    listing = studio.topics()
+    for topic in listing.topics:
+        click.echo(f"{topic.key:<16} {topic.title}")
+        click.echo(f"{'':<16} conditions: {', '.join(topic.conditions) or '(none)'}")
+        if not topic.builtin:
+            click.echo(f"{'':<16} from: {topic.path}")
+    for problem in listing.problems:
+        click.echo(f"Error: {problem}", err=True)
+    if listing.problems:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("topic")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to [the profile's handouts folder, else the current folder].",
+)
+@click.pass_obj
+def new(studio, topic, folder):
+    """Start a new TOPIC file with every field present and explained."""
+    made = studio.new_topic(topic, folder)
+    if made.replaces:
+        click.echo(f"Note: this replaces the topic '{topic}' from {made.replaces}")
+    click.echo(f"Wrote {made.path}")
+    if made.in_profile:
+        click.echo("Fill it in, then run: takehome check")
+    else:
+        click.echo(
+            f"Fill it in, then run: takehome --handouts {made.path.parent} check "
+            "(or set library.handouts in your profile to that folder)"
+        )
+
+
+@cli.command()
+@click.pass_obj
+def check(studio):
+    """Check the profile, every topic and every template, and report all problems."""
+    from takehome.check import MAX_GRADE
+
+    report = studio.check()
+    click.echo(f"Profile: {report.profile}")
+    for key, grade in report.grades.items():
+        flag = "  (above 8: use shorter sentences and words)" if grade > MAX_GRADE else ""
+        click.echo(f"{key:<16} reading grade {grade:.1f}{flag}")
+    for problem in report.problems:
+        click.echo(f"Error: {problem}", err=True)
+    click.echo(
+        f"Checked {report.topics} topic file(s) and {report.templates} template(s): "
+        f"{len(report.problems)} problem(s)"
+    )
+    if report.problems:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,124 @@
+"""From what `send` is given to deliveries: each handout made (or reused) and checked.
+
+A PDF is attached only if the fingerprint stored in it matches the client it is
+sent to, so a file that holds another client's handout is never emailed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from takehome.errors import Problem, TakehomeError
+from takehome.mail.sending import Delivery, check_unique
+from takehome.mail.settings import check_address
+from takehome.render.options import RenderOptions
+
+
+@dataclass
+class Prepared:
+    """Deliveries, and what to tell the user about the rows that are not among them."""
+
+    deliveries: list[Delivery]
+    errors: list[Problem] = field(default_factory=list)  # failed validation or rendering
+    warnings: list[Problem] = field(default_factory=list)  # e.g. characters no font has
+    notes: list[Problem] = field(default_factory=list)  # left out (no address), reused files
+
+
+def prepare_one(studio, handout, to: str, *, options: RenderOptions, force: bool) -> Prepared:
+    """One client: check the address, then render the handout or reuse the one made
+    from exactly these details.
+
+    A file of the same name made from other details (another client called the
+    same, another note) is left alone: this handout gets the next free "-2" name.
+    """
+    from takehome.output import default_filename, remove_stale_temp_files, write_atomic
+    from takehome.render.fingerprint import matching_or_free
+
+    label = studio.labels.to
+    to = check_address(to, label)
+    name = default_filename(handout.date, handout.client.name, handout.topic_keys, "pdf")
+    base = studio.output_dir / name
+    prepared = Prepared(deliveries=[])
+    renderer = studio.renderer(options)
+    try:
+        fingerprint = renderer.fingerprint(handout)
+        path = base if force else matching_or_free(base, fingerprint)
+        if path != base:
+            prepared.notes.append(
+                Problem(
+                    f"Note: {base.name} holds a handout made from other details; "
+                    f"this one is {path.name}",
+                    file=path,
+                )
+            )
+        if force or not path.exists():
+            rendered = renderer.pdf(handout)
+            # The same warnings as `make` (a name no font can print is emailed as boxes).
+            prepared.warnings += [Problem(w, file=path) for w in rendered.warnings]
+            remove_stale_temp_files(path.parent, [path.name])
+            write_atomic(path, rendered.data, force=force, labels=studio.labels)
+    finally:
+        renderer.close()
+    prepared.deliveries.append(Delivery(label, to, handout.client.name, path, fingerprint, name))
+    return prepared
+
+
+def prepare_table(
+    studio,
+    table,
+    *,
+    date: dt.date,
+    default_topics: tuple[str, ...],
+    options: RenderOptions,
+    workers: int,
+    require_consent: bool,
+) -> Prepared:
+    """Every row checked (addresses too) before rendering; missing or changed
+    handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
+    from takehome.batch import FAILED
+
+    if not any(row.email for row in table.rows):
+        raise TakehomeError(
+            "the client list has no email addresses; add an Email column (Email, E-mail or "
+            "Email Address) to send"
+        )
+    rows = {row.row: row for row in table.rows}
+    addresses: dict[int, str] = {}
+    notes: list[Problem] = []
+    for row in table.rows:
+        if row.error:
+            continue
+        if not row.email:
+            why = "no email address"
+        elif row.consent is False:
+            why = "the client said no to email"
+        elif require_consent and row.consent is not True:
+            why = "no consent to email recorded"
+        else:
+            where = f"row {row.row}: email (nothing was sent)"
+            addresses[row.row] = check_address(row.email, where)
+            continue
+        notes.append(Problem(f"row {row.row}: {why}; not sent", row=row.row))
+
+    plan = studio.plan_batch(
+        table, out_dir=studio.output_dir, date=date, default_topics=default_topics, options=options
+    )
+    # Only rows that will be emailed are rendered.
+    plan.jobs = [job for job in plan.jobs if job.row in addresses]
+    result = studio.run_batch(plan, workers=workers)
+    ready = {o.row: o for o in result.outcomes if o.status != FAILED}
+    deliveries = [
+        Delivery(
+            f"row {number}",
+            to,
+            rows[number].client.name,
+            ready[number].path,
+            ready[number].fingerprint,
+            ready[number].name,
+        )
+        for number, to in addresses.items()
+        if number in ready
+    ]
+    check_unique(deliveries)
+    return Prepared(deliveries, result.errors, result.warnings, notes)

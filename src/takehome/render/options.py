@@ -1,0 +1,52 @@
+"""How a handout is rendered, as one value: ``RenderOptions``.
+
+Everything that changes how a handout looks but is not its content (paper size
+today; large print, tagging and language next) travels from the command to the
+renderer as this one frozen value. It is part of a handout's fingerprint and the
+key under which a batch worker keeps its renderer, so a new option is a new
+field here and nowhere else. Light on purpose: the CLI imports it at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from takehome.errors import TakehomeError
+
+# Paper name as typed (lower case) -> the CSS @page size.
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+DEFAULT_PAPER = "letter"
+
+
+def check_paper(paper: str, where: str) -> str:
+    """``paper`` in lower case if it is a known size; else a one-line error at ``where``."""
+    value = paper.strip().lower()
+    if value not in PAPER_SIZES:
+        known = " or ".join(PAPER_SIZES)
+        raise TakehomeError(f"{where}: '{paper}' is not a paper size; use {known}")
+    return value
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Rendering choices for one handout (hashable: a batch worker's cache key)."""
+
+    paper: str = DEFAULT_PAPER
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paper", check_paper(self.paper, "paper"))
+
+    @property
+    def page_size(self) -> str:
+        """The CSS ``@page`` size."""
+        return PAPER_SIZES[self.paper]
+
+    def with_paper(self, paper: str | None, where: str) -> RenderOptions:
+        """These options on another paper (a CSV row's Paper cell); errors name ``where``."""
+        if not paper:
+            return self
+        return replace(self, paper=check_paper(paper, where))
+
+    def as_dict(self) -> dict:
+        """Every option, for the fingerprint."""
+        return asdict(self)

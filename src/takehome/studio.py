@@ -1,0 +1,539 @@
+"""The service layer: one ``Studio`` under every command, and later a web page.
+
+A Studio is made from a practice profile (or none) and does what the commands
+do: list topics, make one handout, plan and run a day's batch, prepare and send
+emails, check everything, change the profile. It returns result objects whose
+errors and warnings are ``Problem`` values (each with its row, file or field);
+it never prints, never exits, and knows no command-line flag: the caller passes
+``Labels`` to name its inputs in messages. The CLI parses, makes one call, and
+prints what comes back.
+
+Example (the README has more)::
+
+    from takehome import Client, RenderOptions, Studio
+
+    studio = Studio()  # the profile found as the CLI finds it; Studio(path) for one
+    made = studio.make(["glutes"], Client.create("Ana Silva"), options=RenderOptions("a4"))
+    print(made.path, [str(w) for w in made.warnings])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from takehome.errors import Problem, TakehomeError
+from takehome.labels import API_LABELS, Labels
+from takehome.render.options import RenderOptions
+
+# Everything heavier (pydantic models, WeasyPrint, multiprocessing) is imported
+# inside the methods that need it, so that `takehome --help` starts fast.
+
+
+# --- Results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    """One topic of the library, as `takehome list` shows it."""
+
+    key: str
+    title: str
+    conditions: tuple[str, ...]
+    path: Path
+    builtin: bool
+
+
+@dataclass
+class TopicList:
+    """The topics that load, and a problem for each file that does not."""
+
+    topics: list[TopicInfo]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A handout written to disk, and what the user should be told about it."""
+
+    path: Path
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewTopic:
+    """A topic skeleton written by ``new_topic``."""
+
+    path: Path
+    replaces: Path | None  # the topic file of the same key it will override, if any
+    in_profile: bool  # written to the profile's own handouts folder
+
+
+@dataclass
+class BatchPlan:
+    """Every row of a client list: the handouts to make and the rows settled already."""
+
+    jobs: list  # batch.Job
+    settled: list  # batch.Outcome: skipped (already there) or failed validation
+    out_dir: Path
+    force: bool = False
+    warnings: list[Problem] = field(default_factory=list)  # about the file as a whole
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The rows that failed validation, each with its row number."""
+        return [outcome.problem for outcome in self.settled if outcome.problem]
+
+
+@dataclass
+class BatchResult:
+    """What a batch did, row by row."""
+
+    outcomes: list  # batch.Outcome, the settled rows first
+    out_dir: Path
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [outcome.problem for outcome in self.outcomes if outcome.problem]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [w for outcome in self.outcomes for w in outcome.warning_problems()]
+
+
+@dataclass
+class SendPlan:
+    """Messages composed and checked, ready for a dry run or a real send."""
+
+    messages: list  # (sending.Delivery, EmailMessage)
+    settings: object  # mail.settings.SmtpSettings (placeholders where not set yet)
+    missing: list[str]  # [email] settings a real send still needs
+    folder: Path  # where the sent log is kept
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # rows left out, reused files
+
+    @property
+    def needs_password(self) -> bool:
+        return bool(getattr(self.settings, "username", None))
+
+
+@dataclass
+class SendResult:
+    """What a send did: for a dry run, the .eml files written; else the tally."""
+
+    dry_run: bool
+    lines: list[str] = field(default_factory=list)  # one per message in a dry run
+    tally: object | None = None  # mail.sending.Tally
+    log_path: Path | None = None
+
+
+# --- The studio ------------------------------------------------------------------------
+
+
+class Studio:
+    """Everything takehome does, for one practice profile."""
+
+    def __init__(
+        self,
+        profile: Path | str | None = None,
+        *,
+        handouts: Path | str | None = None,
+        labels: Labels = API_LABELS,
+    ):
+        """``profile`` is a takehome.toml; without one the documented search order is
+        used ($TAKEHOME_CONFIG, ./takehome.toml, the user config folder), and
+        without any file a neutral practice. ``handouts`` is one more folder of
+        topic files, overriding the others. Nothing is read until it is needed,
+        so that `check` and `init` work with a broken profile."""
+        self.config_path = Path(profile) if profile is not None else None
+        self.extra_handouts = Path(handouts) if handouts is not None else None
+        self.labels = labels
+
+    # -- What the profile says ------------------------------------------------------------
+
+    @functools.cached_property
+    def profile(self):
+        """The loaded profile (profile.config.Profile); TakehomeError if it is broken."""
+        from takehome.profile.config import load_profile
+
+        return load_profile(self.config_path)
+
+    @functools.cached_property
+    def library(self):
+        """Built-in topics, then the profile's folder, then ``handouts``: later wins."""
+        from takehome.model.topic import TopicLibrary
+        from takehome.paths import builtin_handouts_dir
+
+        folders = [builtin_handouts_dir()]
+        folders += [d for d in (self.profile.handouts_dir, self.extra_handouts) if d]
+        return TopicLibrary(folders)
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """The therapist's own templates folder, if any (the built-ins always come last)."""
+        return (self.profile.templates_dir,) if self.profile.templates_dir else ()
+
+    @property
+    def output_dir(self) -> Path:
+        """Where handouts go unless told otherwise."""
+        return self.profile.output_dir
+
+    def options(self, paper: str | None = None) -> RenderOptions:
+        """Rendering options: the values given, else the profile's defaults."""
+        from takehome.render.options import check_paper
+
+        if paper:
+            return RenderOptions(check_paper(paper, self.labels.paper))
+        return RenderOptions(self.profile.config.output.paper)
+
+    def renderer(self, options: RenderOptions | None = None):
+        """A Renderer for these templates and options (close it when done)."""
+        from takehome.render.pdf import Renderer  # WeasyPrint loads only now
+
+        return Renderer(list(self.template_dirs), options or self.options())
+
+    # -- Topics and handouts --------------------------------------------------------------
+
+    def topics(self) -> TopicList:
+        """Every topic in the library, with a problem for each file that fails to load."""
+        from takehome.paths import builtin_handouts_dir
+
+        library = self.library
+        builtin = builtin_handouts_dir()
+        result = TopicList(topics=[])
+        for key, path in library.files().items():
+            try:
+                topic = library.load(key).topic
+            except TakehomeError as exc:
+                result.problems.append(Problem(str(exc), file=path))
+                continue
+            result.topics.append(
+                TopicInfo(key, topic.title, tuple(topic.conditions), path, path.parent == builtin)
+            )
+        return result
+
+    def client(
+        self,
+        name: str,
+        conditions: Iterable[str] = (),
+        *,
+        note: str | None = None,
+        next_visit: str | None = None,
+    ):
+        """A validated Client; errors name each field by this studio's labels."""
+        from takehome.model.client import Client
+
+        return Client.create(
+            name,
+            tuple(conditions),
+            note=note,
+            next_visit=next_visit,
+            fields=self.labels.client_fields,
+        )
+
+    def handout(self, topics: Iterable[str], client, *, date: dt.date | None = None):
+        """The validated Handout of these topics for this client (nothing rendered)."""
+        from takehome.model.handout import build_handout
+
+        return build_handout(
+            list(topics),
+            client,
+            library=self.library,
+            practice=self.profile.practice,
+            date=date,
+            fields={"conditions": self.labels.conditions},
+        )
+
+    def make(
+        self,
+        topics: Iterable[str],
+        client,
+        *,
+        date: dt.date | None = None,
+        options: RenderOptions | None = None,
+        output: str | Path | None = None,
+        fmt: str | None = None,
+        force: bool = False,
+    ) -> Made:
+        """Render one handout and write it (a file, a folder, or the output folder).
+
+        Everything is checked (topics, conditions, the file name, whether the file
+        exists) before anything is rendered or written.
+        """
+        from takehome.output import (
+            check_writable,
+            choose_format,
+            default_filename,
+            remove_stale_temp_files,
+            resolve_output,
+            write_atomic,
+        )
+
+        handout = self.handout(topics, client, date=date)
+        options = options or self.options()
+        output_text = str(output) if output is not None else None
+        fmt = choose_format(output_text, fmt)
+        name = default_filename(handout.date, handout.client.name, handout.topic_keys, fmt)
+        path = resolve_output(output_text, name, fmt, self.output_dir, self.labels)
+        check_writable(path, force, self.labels)
+        renderer = self.renderer(options)
+        try:
+            if fmt == "html":
+                data, warnings = renderer.html(handout, standalone=True).encode("utf-8"), []
+            else:
+                rendered = renderer.pdf(handout)
+                data, warnings = rendered.data, rendered.warnings
+        finally:
+            renderer.close()
+        # A make killed while writing leaves a hidden temp file holding a whole handout.
+        remove_stale_temp_files(path.parent, [path.name])
+        write_atomic(path, data, force=force, labels=self.labels)
+        return Made(path, tuple(Problem(w, file=path) for w in warnings))
+
+    def new_topic(self, key: str, folder: Path | None = None) -> NewTopic:
+        """Write a topic skeleton (every field present and explained) to edit."""
+        from takehome.model.new_topic import new_topic_text
+        from takehome.output import write_atomic
+
+        profile_folder = self.profile.handouts_dir
+        folder = Path(folder) if folder else profile_folder or Path(".")
+        text = new_topic_text(key)
+        replaces = self.library.files().get(key)
+        path = write_atomic(folder / f"{key}.toml", text.encode("utf-8"), labels=self.labels)
+        in_profile = profile_folder is not None and folder.resolve() == profile_folder.resolve()
+        return NewTopic(path, replaces, in_profile)
+
+    # -- A day's list ---------------------------------------------------------------------
+
+    def read_clients(self, path: Path | str, encoding: str | None = None):
+        """Read a client list (imports.clients_csv.ClientTable); rows are checked later."""
+        from takehome.imports.clients_csv import read_clients_csv
+
+        return read_clients_csv(Path(path), encoding)
+
+    def plan_batch(
+        self,
+        table,
+        *,
+        out_dir: Path | None = None,
+        date: dt.date | None = None,
+        default_topics: Iterable[str] = (),
+        options: RenderOptions | None = None,
+        force: bool = False,
+    ) -> BatchPlan:
+        """Check every row and choose every file; write nothing."""
+        from takehome.batch import plan_batch
+
+        out_dir = Path(out_dir) if out_dir else self.output_dir
+        plan = plan_batch(
+            table,
+            self.library,
+            out_dir,
+            date=date or dt.date.today(),
+            default_topics=tuple(default_topics),
+            options=options or self.options(),
+            practice=self.profile.practice,
+            force=force,
+            template_dirs=self.template_dirs,
+            topic_label=self.labels.default_topics,
+        )
+        warnings = [Problem(w) for w in table.warnings]
+        return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
+
+    def run_batch(
+        self,
+        plan: BatchPlan,
+        *,
+        workers: int = 1,
+        on_outcome: Callable | None = None,
+    ) -> BatchResult:
+        """Render the plan's jobs, ``workers`` at a time; ``on_outcome`` hears each one.
+
+        Raises batch.BatchInterrupted on Ctrl-C or SIGTERM: every file written is
+        whole, and running the same plan again finishes the rest.
+        """
+        from takehome.batch import BatchInterrupted, run_batch
+        from takehome.output import ensure_folder, remove_stale_temp_files
+
+        outcomes = list(plan.settled)
+        if plan.jobs:
+            ensure_folder(plan.out_dir, self.labels.out_dir)
+            remove_stale_temp_files(plan.out_dir, [job.path.name for job in plan.jobs])
+        try:
+            outcomes += run_batch(
+                plan.jobs,
+                workers,
+                force=plan.force,
+                on_outcome=on_outcome or (lambda outcome: None),
+                template_dirs=self.template_dirs,
+            )
+        except BatchInterrupted as stop:
+            stop.outcomes = outcomes + stop.outcomes
+            raise
+        return BatchResult(outcomes, plan.out_dir)
+
+    # -- Email ----------------------------------------------------------------------------
+
+    def prepare_send(
+        self,
+        *,
+        table=None,
+        topics: Iterable[str] = (),
+        client=None,
+        to: str | None = None,
+        date: dt.date | None = None,
+        options: RenderOptions | None = None,
+        default_topics: Iterable[str] = (),
+        workers: int = 1,
+        force: bool = False,
+        real: bool = False,
+    ) -> SendPlan:
+        """Make (or reuse) each handout and compose its message; send nothing.
+
+        Give either ``table`` (a client list with an Email column) or ``topics``,
+        ``client`` and ``to``. Every address is checked and every message composed
+        before anything is sent, so template and address errors surface now.
+        With ``real`` (a real send will follow), missing [email] settings stop
+        it here, before any handout is made; a dry run goes ahead without them.
+        """
+        from takehome.mail import prepare
+        from takehome.mail.compose import Composer
+        from takehome.mail.sending import compose_all
+        from takehome.mail.settings import dry_run_settings, missing_settings, smtp_settings
+        from takehome.paths import all_template_dirs
+
+        profile = self.profile
+        section = profile.config.email
+        # The settings are checked first: a real problem (a CA file that is not
+        # there) is reported before any handout is made.
+        if real:
+            settings = smtp_settings(section, profile.path)
+        else:
+            settings = dry_run_settings(section, profile.path, profile.practice)
+        options = options or self.options()
+        if table is not None:
+            if topics or client or to:
+                raise TakehomeError(
+                    "send: give either a client list or topics, a client and an address, not both"
+                )
+            prepared = prepare.prepare_table(
+                self,
+                table,
+                date=date or dt.date.today(),
+                default_topics=tuple(default_topics),
+                options=options,
+                workers=workers,
+                require_consent=section.require_consent,
+            )
+        else:
+            if not (topics and client and to):
+                raise TakehomeError(
+                    f"send: give topics, {self.labels.client} and {self.labels.to}, "
+                    "or a client list"
+                )
+            handout = self.handout(topics, client, date=date)
+            prepared = prepare.prepare_one(self, handout, to, options=options, force=force)
+        composer = Composer(list(all_template_dirs(self.template_dirs)))
+        messages = compose_all(prepared.deliveries, composer, profile.practice, settings)
+        folder = prepared.deliveries[0].pdf.parent if prepared.deliveries else self.output_dir
+        return SendPlan(
+            messages=messages,
+            settings=settings,
+            missing=missing_settings(section, profile.path),
+            folder=folder,
+            errors=prepared.errors,
+            warnings=prepared.warnings,
+            notes=prepared.notes,
+        )
+
+    def send(
+        self,
+        plan: SendPlan,
+        *,
+        really: bool = False,
+        password: str | None = None,
+        resend: bool = False,
+        limit: int | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ) -> SendResult:
+        """A dry run (each message saved as .eml next to its PDF) unless ``really``.
+
+        A real send needs the profile's [email] settings; the password is
+        ``password``, else $TAKEHOME_SMTP_PASSWORD. Raises sending.SendInterrupted
+        on Ctrl-C or SIGTERM, with every message handed over already in the log.
+        """
+        from takehome.mail.sending import dry_run, send_all
+        from takehome.mail.sentlog import SentLog
+        from takehome.mail.settings import PASSWORD_VAR, smtp_settings
+        from takehome.mail.smtp import Mailer
+
+        if not really:
+            return SendResult(dry_run=True, lines=dry_run(plan.messages))
+        settings = smtp_settings(self.profile.config.email, self.profile.path)
+        if settings.username and password is None:
+            password = os.environ.get(PASSWORD_VAR)
+            if password is None:
+                raise TakehomeError(
+                    f"${PASSWORD_VAR} is not set; set it to the mail account's password"
+                )
+        on_event = on_event or (lambda line: None)
+        log = SentLog(plan.folder)
+        with log.locked():
+            for warning in log.warnings:
+                on_event(f"Warning: {warning}")
+            tally = send_all(
+                plan.messages,
+                Mailer(settings, password),
+                log,
+                resend=resend,
+                limit=limit,
+                on_event=on_event,
+                resend_label=self.labels.resend,
+            )
+        return SendResult(dry_run=False, tally=tally, log_path=log.path)
+
+    # -- Checking and changing the profile ------------------------------------------------
+
+    def check(self):
+        """Every problem in the profile, topics and templates (check.Report)."""
+        from takehome.check import check_everything
+
+        return check_everything(self)
+
+    def settings(self) -> list[tuple[str, list[tuple[str, object]]]]:
+        """The profile's effective values, section by section, paths resolved."""
+        profile = self.profile
+        listing = []
+        for section in ("practice", "output", "library", "email"):
+            values = getattr(profile.config, section).model_dump()
+            if section == "library":
+                values = {key: getattr(profile, f"{key}_dir") for key in values}
+            listing.append((section, list(values.items())))
+        return listing
+
+    def set_setting(self, key: str, value: str) -> Path:
+        """Change one setting of the profile in use (``practice.phone``), comments kept.
+
+        The whole profile is checked with the new value before it is written.
+        """
+        from takehome.profile.write import set_value
+
+        path = self.profile_path_for_change()
+        return set_value(path, key, value)
+
+    def profile_path_for_change(self) -> Path:
+        """The profile file a change goes to; an error if there is none yet."""
+        from takehome.profile.config import find_config
+
+        path = find_config(self.config_path)
+        if path is None:
+            raise TakehomeError("no practice profile yet; create one with `takehome init` first")
+        return path
