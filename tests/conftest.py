@@ -27,8 +27,15 @@ class _Collect(logging.Handler):
 
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path_factory, monkeypatch):
-    """No profile or setting of the machine's user can change a result: the user
-    config folder is an empty one of the test's own, and takehome's variables are unset."""
+    """No profile or setting of the machine's user can change a result: HOME and the
+    user config folder are empty ones of the test's own, and takehome's variables
+    are unset. (The font cache stays where it was: rebuilding it is slow, and it
+    holds no settings.)"""
+    import os
+
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", cache)
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     for name in ("TAKEHOME_CONFIG", "TAKEHOME_SMTP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
