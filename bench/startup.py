@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for name, command in COMMANDS.items():
+    for command in COMMANDS.values():
         _seconds(command)  # warm the file cache once
     for _ in range(repeat):
         for name, command in COMMANDS.items():
@@ -56,12 +56,16 @@ def main() -> None:
         median = statistics.median(values)
         print(f"{name:<40} {median * 1000:6.0f} ms  {median / baseline:4.2f}x")
     for arg in ("--help", "list"):
-        loaded = subprocess.run(
-            [sys.executable, "-c", LOADED.format(arg=arg)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip().splitlines()[-1]
+        loaded = (
+            subprocess.run(
+                [sys.executable, "-c", LOADED.format(arg=arg)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         print(f"takehome {arg}: heavy packages imported: {loaded}")
 
 

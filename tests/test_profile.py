@@ -152,8 +152,11 @@ def test_config_precedence(run, tmp_path, monkeypatch):
 
 
 def test_no_profile_at_all(run):
+    import os
+
+    where = Path(os.environ["XDG_CONFIG_HOME"]) / "takehome" / "takehome.toml"
     assert run("config").output.splitlines()[0] == (
-        "Profile: none: the neutral default (create one with `takehome init`)"
+        f"Profile: none: the neutral default (create one with `takehome init`; it writes {where})"
     )
 
 
@@ -231,7 +234,6 @@ def fill_in(path: Path) -> None:
         assert placeholder in text
         text = text.replace(placeholder, own)
     path.write_text(text)
-
 
 
 def test_own_template_and_new_topic_are_used(run, tmp_path):

@@ -14,7 +14,7 @@ import click
 from takehome import __version__
 from takehome.errors import TakehomeError
 from takehome.interrupts import exit_code
-from takehome.profile.fields import ENV_VAR, user_config_path
+from takehome.profile.fields import ENV_VAR
 
 
 class _Group(click.Group):
@@ -37,7 +37,10 @@ class _Group(click.Group):
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Practice profile to use [${ENV_VAR}, ./takehome.toml, then {user_config_path()}].",
+    # The user config folder is not spelled out here: finding it (platformdirs)
+    # would slow down every `takehome --help`; `takehome config` shows it.
+    help=f"Practice profile to use [${ENV_VAR}, ./takehome.toml, then takehome.toml "
+    "in your user config folder; `takehome config` shows which].",
 )
 @click.option(
     "--handouts",

@@ -83,7 +83,10 @@ def config(ctx):
     if ctx.invoked_subcommand is not None:
         return
     studio = ctx.obj
-    where = studio.profile.path or "none: the neutral default (create one with `takehome init`)"
+    where = studio.profile.path or (
+        "none: the neutral default (create one with `takehome init`; "
+        f"it writes {user_config_path()})"
+    )
     click.echo(f"Profile: {where}")
     for section, values in studio.settings():
         click.echo(f"[{section}]")

@@ -1,0 +1,229 @@
+"""A new user's first hour: init asks well, the profile can be changed, nothing trips."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from takehome.cli import cli
+from takehome.profile.answers import ask, check_answer
+
+SCRIPT = Path(sys.executable).parent / "takehome"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+# --- init checks each answer as it is typed -------------------------------------------
+
+
+def scripted(answers, confirms=()):
+    """prompt/confirm/say for `ask`, answering from lists; records what was said."""
+    answers, confirms, said = list(answers), list(confirms), []
+    return (
+        lambda text: answers.pop(0),
+        lambda text: said.append(text) or confirms.pop(0),
+        said.append,
+        said,
+    )
+
+
+def test_a_bad_email_is_asked_again_and_a_good_one_kept():
+    prompt, confirm, say, said = scripted(["zoe at studio.com", "zoe@studio.com"])
+    assert ask("email", "Email", prompt, confirm, say) == "zoe@studio.com"
+    assert len(said) == 1 and "is not a valid email address" in said[0]
+
+
+def test_a_booking_link_without_https_gets_it_after_asking():
+    prompt, confirm, say, said = scripted(["book.studio.com/zoe"], [True])
+    assert ask("booking_link", "Link", prompt, confirm, say) == "https://book.studio.com/zoe"
+    assert said == ["Use https://book.studio.com/zoe (with https:// added)?"]
+    # Said no: asked again.
+    prompt, confirm, say, said = scripted(["book.studio.com", "https://b.example/z"], [False])
+    assert ask("booking_link", "Link", prompt, confirm, say) == "https://b.example/z"
+
+
+def test_a_colour_name_is_answered_with_the_palette():
+    assert check_answer("brand_color", "Sage  Green").value == "#4a6b4f"
+    unknown = check_answer("brand_color", "blue-ish")
+    assert unknown.value is None and "sage green #4a6b4f" in unknown.problem
+    assert check_answer("brand_color", "7B3F61").value == "#7b3f61"
+
+
+def test_letter_and_enter_are_fine():
+    assert check_answer("paper", "Letter").value == "letter"
+    assert check_answer("paper", " A4 ").value == "a4"
+    assert check_answer("phone", "").value is None  # Enter skips
+    assert check_answer("paper", "legal").problem.startswith("'legal' is not a paper size")
+
+
+def _type_into_init(cwd: Path, lines: list[str]) -> tuple[int, str]:
+    """Run the installed `takehome init` on a real terminal (a pty) and type ``lines``."""
+    main, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [str(SCRIPT), "init", "takehome.toml"],
+        cwd=cwd,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        close_fds=True,
+    )
+    os.close(secondary)
+    os.write(main, "".join(line + "\n" for line in lines).encode())
+    output = b""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the other end closed: the command ended
+                break
+            if not chunk:
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    os.close(main)
+    return process.wait(timeout=10), output.decode(errors="replace")
+
+
+def test_init_on_a_real_terminal_asks_again_and_keeps_the_other_answers(tmp_path):
+    answers = [
+        "Harbour Massage",  # name
+        "Zoe Lee",  # therapist
+        "LMT",  # credentials
+        "555-0100",  # phone
+        "zoe at studio.com",  # email: refused ...
+        "zoe@studio.com",  # ... and asked again
+        "",  # website
+        "",  # address
+        "book.studio.com/zoe",  # booking link, without https://
+        "y",  # add it? yes
+        "",  # logo
+        "sage green",  # brand colour, by name
+        "y",  # use #4a6b4f? yes
+        "Letter",  # paper
+        "",  # folder
+    ]
+    code, output = _type_into_init(tmp_path, answers)
+    assert code == 0, output
+    assert "is not a valid email address" in output
+    text = (tmp_path / "takehome.toml").read_text()
+    for line in (
+        'name = "Harbour Massage"',
+        'therapist = "Zoe Lee"',
+        'phone = "555-0100"',
+        'email = "zoe@studio.com"',
+        'booking_link = "https://book.studio.com/zoe"',
+        'brand_color = "#4a6b4f"',
+        'paper = "letter"',
+    ):
+        assert line in text
+
+
+# --- Changing a profile later -----------------------------------------------------------
+
+
+def test_config_set_changes_one_value_and_keeps_the_comments(run):
+    assert run("init", "takehome.toml", "--no-input", "--name", "Harbour").exit_code == 0
+    before = Path("takehome.toml").read_text()
+    result = run("config", "set", "practice.phone", "555-0101")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Set practice.phone = 555-0101 in {Path.cwd() / 'takehome.toml'}\n"
+    after = Path("takehome.toml").read_text()
+    assert 'phone = "555-0101"' in after and 'name = "Harbour"' in after
+    assert [line for line in before.splitlines() if line.startswith("#")] == [
+        line for line in after.splitlines() if line.startswith("#")
+    ]
+    assert "555-0101" in run("config").output
+
+    assert run("config", "set", "email.port", "2525").exit_code == 0
+    assert "port = 2525\n" in Path("takehome.toml").read_text()
+    assert run("config", "set", "practice.phone", "").exit_code == 0
+    assert "555-0101" not in Path("takehome.toml").read_text()
+
+
+def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(run):
+    run("init", "takehome.toml", "--no-input", "--name", "Harbour")
+    before = Path("takehome.toml").read_bytes()
+    bad = run("config", "set", "practice.email", "zoe at studio.com")
+    assert bad.exit_code == 1 and bad.output.startswith(
+        "Error: practice.email: 'zoe at studio.com' is not a valid email address"
+    )
+    typo = run("config", "set", "practice.phnoe", "555")
+    assert typo.output == "Error: practice.phnoe: not a setting; did you mean practice.phone?\n"
+    link = run("config", "set", "practice.booking_link", "book.example/z")
+    assert link.exit_code == 1 and "If so, give https://book.example/z" in link.output
+    assert Path("takehome.toml").read_bytes() == before
+
+
+def test_config_set_without_a_profile_says_to_create_one(run):
+    result = run("config", "set", "practice.phone", "555")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no practice profile yet; create one with `takehome init` first\n"
+    )
+
+
+def test_init_customize_on_an_existing_profile_adds_the_library(run, tmp_path):
+    run("init", "takehome.toml", "--no-input", "--name", "Harbour", "--phone", "555-0100")
+    result = run("init", "takehome.toml", "--customize", "mine")
+    assert result.exit_code == 0, result.output
+    text = Path("takehome.toml").read_text()
+    assert 'name = "Harbour"' in text and 'phone = "555-0100"' in text
+    assert f'templates = "{(tmp_path / "mine" / "templates").resolve()}"' in text
+    checked = run("check")
+    assert checked.exit_code == 0, checked.output
+    # Each topic file counted once: the built-ins the copies replace are not checked.
+    assert checked.output.splitlines()[-1].startswith("Checked 2 topic file(s)")
+
+
+# --- Placeholders, send before a mail server ----------------------------------------------
+
+
+def test_an_unfinished_new_topic_is_never_printed(run):
+    assert run("new", "hamstrings").exit_code == 0
+    checked = run("--handouts", ".", "check")
+    assert checked.exit_code == 1
+    assert (
+        f"Error: {Path('hamstrings.toml')}: intro still holds the placeholder text of "
+        "`takehome new`; write your own text there; fix the file"
+    ) in checked.output
+    made = run("--handouts", ".", "make", "hamstrings", "--client", "Ana")
+    assert made.exit_code == 1 and "placeholder" in made.output
+    Path("clients.csv").write_text("Name,Service\nAna,Hamstrings Massage 60 min\n")
+    batch = run("--handouts", ".", "batch", "clients.csv")
+    assert batch.exit_code == 1 and "row 2:" in batch.output and "placeholder" in batch.output
+    assert not Path("handouts-out").exists()
+
+
+def test_a_send_dry_run_before_any_mail_server_is_set(run):
+    run("init", "takehome.toml", "--no-input", "--name", "Harbour")
+    result = run("send", "glutes", "--client", "Ana Silva", "--to", "ana@example.com")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Before a real send, set email.host and email.from_address in "
+        f"{Path.cwd() / 'takehome.toml'}."
+    )
+    assert list(Path("handouts-out").glob("*.eml"))
+    real = run("send", "glutes", "--client", "Ana Silva", "--to", "ana@example.com", "--send")
+    assert real.exit_code == 1
+    assert real.output == (
+        f"Error: {Path.cwd() / 'takehome.toml'}: email.host is not set; "
+        "add your mail server's name\n"
+    )
