@@ -183,7 +183,7 @@ def test_no_profile_at_all(run):
         ),
         (
             '[output]\npaper = "legal"\n',
-            "output.paper: input should be 'letter' or 'a4'; fix the value",
+            "output.paper: 'legal' is not a paper size; use letter or a4; fix the value",
         ),
         ('[practice]\nbooking_link = "not a link"\n', "practice.booking_link: "),
         (

@@ -58,7 +58,7 @@ def _check(workspace, report: Report) -> None:
     except TakehomeError:
         # Every problem in the profile, then go on with whatever folders it names
         # that are valid, so the rest is still checked.
-        path = find_config(workspace.config_path)
+        path = find_config(workspace.config_path, label=workspace.labels.config)
         report.profile = str(path)
         report.problems += config_problems(path)
         templates, handouts = lenient_library(path)

@@ -26,6 +26,8 @@ class Labels:
     to: str = "to"
     default_topics: str = "default_topics"
     resend: str = "resend=True"
+    config: str = "profile"
+    encoding: str = "encoding"
 
     @property
     def client_fields(self) -> dict[str, str]:
@@ -52,4 +54,6 @@ CLI_LABELS = Labels(
     to="--to",
     default_topics="--topic",
     resend="--resend",
+    config="--config",
+    encoding="--encoding",
 )

@@ -164,7 +164,7 @@ class Studio:
         """The loaded profile (profile.config.Profile); TakehomeError if it is broken."""
         from takehome.profile.config import load_profile
 
-        return load_profile(self.config_path)
+        return load_profile(self.config_path, self.labels.config)
 
     @functools.cached_property
     def library(self):
@@ -317,7 +317,7 @@ class Studio:
         """Read a client list (imports.clients_csv.ClientTable); rows are checked later."""
         from takehome.imports.clients_csv import read_clients_csv
 
-        return read_clients_csv(Path(path), encoding)
+        return read_clients_csv(Path(path), encoding, label=self.labels.encoding)
 
     def plan_batch(
         self,
@@ -533,7 +533,7 @@ class Studio:
         """The profile file a change goes to; an error if there is none yet."""
         from takehome.profile.config import find_config
 
-        path = find_config(self.config_path)
+        path = find_config(self.config_path, label=self.labels.config)
         if path is None:
             raise TakehomeError("no practice profile yet; create one with `takehome init` first")
         return path

@@ -103,19 +103,21 @@ class ClientTable:
     warnings: tuple[str, ...]
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[str]]:
+def _decode(
+    path: Path, data: bytes, encoding: str | None, label: str = "encoding"
+) -> tuple[str, list[str]]:
     if encoding:
         try:
             return data.decode(encoding), []
         except LookupError:
             raise TakehomeError(
-                f"--encoding: '{encoding}' is not an encoding Python knows; "
+                f"{label}: '{encoding}' is not an encoding Python knows; "
                 "try utf-8, cp1252 or latin-1"
             ) from None
         except UnicodeDecodeError as exc:
             raise TakehomeError(
                 f"{path}: byte {exc.start} is not valid {encoding}; "
-                "give the file's real encoding with --encoding"
+                f"give the file's real encoding with {label}"
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode Text" export: UTF-16 with a byte-order mark.
@@ -143,11 +145,11 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[st
     except UnicodeDecodeError as exc:
         raise TakehomeError(
             f"{path}: neither UTF-8 nor Windows-1252 (byte {exc.start}); "
-            "save it as CSV UTF-8 or give its encoding with --encoding"
+            f"save it as CSV UTF-8 or give its encoding with {label}"
         ) from None
     return text, [
         f"{path}: not UTF-8, so read as Windows-1252 (Excel's plain CSV); if names look "
-        "wrong, save the file as 'CSV UTF-8' or give its encoding with --encoding"
+        f"wrong, save the file as 'CSV UTF-8' or give its encoding with {label}"
     ]
 
 
@@ -184,14 +186,16 @@ def _dialect(text: str) -> type[csv.Dialect]:
     return _Detected
 
 
-def read_clients_csv(path: Path, encoding: str | None = None) -> ClientTable:
+def read_clients_csv(
+    path: Path, encoding: str | None = None, label: str = "encoding"
+) -> ClientTable:
     """Read a booking export: any of the accepted headers, encodings and delimiters.
 
     A problem with the file as a whole raises TakehomeError; a problem with one
     row is kept on that row (``ClientRow.error``) so the other rows go ahead.
     """
     data = read_regular(path, limit=CSV_LIMIT, what="a client list")
-    text, warnings = _decode(path, data, encoding)
+    text, warnings = _decode(path, data, encoding, label)
     if not text.strip():
         raise TakehomeError(f"{path}: the file is empty; export it again with a header row")
 

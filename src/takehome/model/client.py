@@ -18,13 +18,13 @@ MAX_NAME = 120
 MAX_NOTE = 1200
 MAX_NEXT_VISIT = 200
 
-# What each field is called in error messages: CLI options by default, CSV
-# column names for a batch.
-CLI_FIELDS = {
-    "name": "--client",
-    "note": "--note",
-    "next_visit": "--next-visit",
-    "conditions": "--condition",
+# What each field is called in error messages: the parameter names by default;
+# the CLI passes its options (labels.CLI_LABELS), a batch the CSV column names.
+DEFAULT_FIELDS = {
+    "name": "client",
+    "note": "note",
+    "next_visit": "next_visit",
+    "conditions": "conditions",
 }
 
 
@@ -77,7 +77,7 @@ class Client:
         conditions: tuple[str, ...] | list[str] = (),
         note: str | None = None,
         next_visit: str | None = None,
-        fields: dict[str, str] = CLI_FIELDS,
+        fields: dict[str, str] = DEFAULT_FIELDS,
     ) -> Client:
         """Check and normalise client input; raise TakehomeError naming the field."""
         clean_name = _clean(name or "", fields["name"], MAX_NAME, multiline=False)

@@ -80,7 +80,7 @@ def parse_date(text: str | None, where: str = "date") -> dt.date:
     return date
 
 
-HANDOUT_FIELDS = {"conditions": "--condition"}
+HANDOUT_FIELDS = {"conditions": "conditions"}
 
 
 def build_handout(

@@ -60,10 +60,12 @@ def check_answer(key: str, text: str, base: Path | None = None) -> Answer:
     if not text:
         return Answer(None)
     if key == "paper":
-        lowered = text.lower()
-        if lowered in ("letter", "a4"):
-            return Answer(lowered)
-        return Answer(None, problem=f"'{text}' is not a paper size; type letter or a4")
+        from takehome.render.options import check_paper
+
+        try:
+            return Answer(check_paper(text, "paper"))
+        except TakehomeError as exc:
+            return Answer(None, problem=str(exc).removeprefix("paper: "))
     if key == "brand_color":
         return _colour(text)
     if key == "booking_link" and not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):

@@ -35,6 +35,7 @@ from takehome.files import PROFILE_LIMIT, read_regular, read_toml
 from takehome.model.practice import DEFAULT_BRAND_COLOR, DEFAULT_NAME, DEFAULT_PRACTICE, Practice
 from takehome.paths import DEFAULT_OUTPUT_DIR
 from takehome.profile.fields import CONFIG_NAME, ENV_VAR, user_config_path
+from takehome.render.options import DEFAULT_PAPER, check_paper
 
 
 def _one_line(value: str) -> str:
@@ -87,8 +88,17 @@ class PracticeSection(_Section):
 class OutputSection(_Section):
     """[output]: defaults for make and batch."""
 
-    paper: Literal["letter", "a4"] = "letter"
+    paper: str = DEFAULT_PAPER
     folder: Path = DEFAULT_OUTPUT_DIR
+
+    @field_validator("paper")
+    @classmethod
+    def _known_paper(cls, value: str) -> str:
+        # The sizes live in one place: render/options.py.
+        try:
+            return check_paper(value, "paper")
+        except TakehomeError as exc:
+            raise ValueError(str(exc).removeprefix("paper: ")) from None
 
 
 class LibrarySection(_Section):
@@ -165,11 +175,13 @@ def resolve_path(config_path: Path | None, value: Path | str) -> Path:
     return config_path.parent / path
 
 
-def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+def find_config(
+    explicit: Path | None = None, cwd: Path | None = None, label: str = "profile"
+) -> Path | None:
     """The config file in use, by the documented order; None when there is none."""
     if explicit is not None:
         if not explicit.is_file():
-            raise TakehomeError(f"--config {explicit}: no such file; check the path")
+            raise TakehomeError(f"{label} {explicit}: no such file; check the path")
         return explicit
     from_env = os.environ.get(ENV_VAR)
     if from_env:
@@ -306,9 +318,9 @@ def load_config(path: Path) -> ConfigFile:
         raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
 
 
-def load_profile(explicit: Path | None = None) -> Profile:
+def load_profile(explicit: Path | None = None, label: str = "profile") -> Profile:
     """Find, read and check the practice profile (the neutral default if none)."""
-    path = find_config(explicit)
+    path = find_config(explicit, label=label)
     if path is None:
         return Profile(path=None, config=ConfigFile(), practice=DEFAULT_PRACTICE)
     config = load_config(path)
