@@ -167,9 +167,63 @@ def test_config_set_refuses_a_bad_value_and_leaves_the_file_alone(run):
     )
     typo = run("config", "set", "practice.phnoe", "555")
     assert typo.output == "Error: practice.phnoe: not a setting; did you mean practice.phone?\n"
-    link = run("config", "set", "practice.booking_link", "book.example/z")
-    assert link.exit_code == 1 and "If so, give https://book.example/z" in link.output
+    for key, value in (
+        ("email.timeout", "inf"),  # would overflow the socket timer
+        ("practice.logo", "missing.png"),
+        ("library.handouts", "no-such-folder"),
+        ("output.paper", "legal"),
+    ):
+        refused = run("config", "set", key, value)
+        assert refused.exit_code == 1 and key in refused.output.splitlines()[0], key
+    # A value fine alone but wrong with the rest: refused, naming the file.
+    run("config", "set", "email.host", "smtp.example.com")
+    run("config", "set", "email.username", "zoe")
+    before = Path("takehome.toml").read_bytes()
+    clash = run("config", "set", "email.security", "none")
+    assert clash.exit_code == 1 and "the password would cross the network unencrypted" in (
+        clash.output
+    )
+    assert clash.output.rstrip().endswith("(nothing was changed)")
     assert Path("takehome.toml").read_bytes() == before
+
+
+def test_config_set_completes_a_link_or_a_colour_and_says_what_it_stored(run, tmp_path):
+    run("init", "takehome.toml", "--no-input", "--name", "Harbour")
+    link = run("config", "set", "practice.booking_link", "book.example/z")
+    assert link.output.startswith("Set practice.booking_link = https://book.example/z in ")
+    colour = run("config", "set", "practice.brand_color", "Sage Green")
+    assert colour.output.startswith("Set practice.brand_color = #4a6b4f in ")
+    Path("mine").mkdir()
+    folder = run("config", "set", "library.handouts", "mine")
+    assert folder.exit_code == 0, folder.output
+    assert f'handouts = "{tmp_path / "mine"}"' in Path("takehome.toml").read_text()
+    assert run("config").exit_code == 0  # the profile still loads from anywhere
+
+
+def test_config_set_on_a_linked_profile_changes_its_target(run):
+    real = Path("real.toml")
+    real.write_text('[practice]\nname = "Harbour"\n')
+    real.chmod(0o644)
+    Path("takehome.toml").symlink_to(real)
+    assert run("config", "set", "practice.phone", "555").exit_code == 0
+    assert Path("takehome.toml").is_symlink()
+    assert 'phone = "555"' in real.read_text() and real.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('practice = "oops"\n', "practice is not a [practice] table; fix the file first"),
+        ("[[practice]]\nname = 'x'\n", "practice is not a [practice] table; fix the file first"),
+        (b"[practice]\nname = 'Caf\xe9'\n", "not UTF-8 text; save it as UTF-8"),
+    ],
+)
+def test_config_set_on_a_strange_profile_is_one_line(run, text, message):
+    path = Path("takehome.toml")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = run("config", "set", "practice.phone", "555")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path.resolve()}: {message}\n"
 
 
 def test_config_set_without_a_profile_says_to_create_one(run):
@@ -178,6 +232,25 @@ def test_config_set_without_a_profile_says_to_create_one(run):
     assert result.output == (
         "Error: no practice profile yet; create one with `takehome init` first\n"
     )
+
+
+def test_init_customize_never_leaves_half_a_library(run, tmp_path):
+    Path("broken.toml").write_text('[practice]\nphnoe = "555"\n')
+    broken = run("init", "broken.toml", "--customize", "lib")
+    assert broken.exit_code == 1 and "unknown key practice.phnoe" in broken.output
+    assert "nothing was copied" in broken.output and not Path("lib").exists()
+    Path("afile").write_text("")
+    into_file = run("init", "new.toml", "--no-input", "--customize", "afile/lib")
+    assert into_file.exit_code == 1 and into_file.output.startswith("Error: afile")
+    assert not Path("new.toml").exists()
+    Path("lib2").mkdir()
+    Path("lib2/handouts").symlink_to("nowhere")
+    dangling = run("init", "new.toml", "--no-input", "--customize", "lib2")
+    assert dangling.exit_code == 1 and "already exists" in dangling.output
+    assert not Path("lib2/templates").exists() and not Path("new.toml").exists()
+    no_place = run("init", "afile/t.toml", "--no-input", "--customize", "lib3")
+    assert no_place.exit_code == 1 and no_place.output.startswith("Error: afile")
+    assert not Path("lib3").exists()
 
 
 def test_init_customize_on_an_existing_profile_adds_the_library(run, tmp_path):
@@ -202,7 +275,7 @@ def test_an_unfinished_new_topic_is_never_printed(run):
     assert checked.exit_code == 1
     assert (
         f"Error: {Path('hamstrings.toml')}: intro still holds the placeholder text of "
-        "`takehome new`; write your own text there; fix the file"
+        "`takehome new`; write your own text there"
     ) in checked.output
     made = run("--handouts", ".", "make", "hamstrings", "--client", "Ana")
     assert made.exit_code == 1 and "placeholder" in made.output
@@ -227,3 +300,40 @@ def test_a_send_dry_run_before_any_mail_server_is_set(run):
         f"Error: {Path.cwd() / 'takehome.toml'}: email.host is not set; "
         "add your mail server's name\n"
     )
+
+
+def test_every_placeholder_of_the_skeleton_is_caught_and_real_text_is_not(tmp_path):
+    from takehome.model.new_topic import NEW_TOPIC, new_topic_text
+    from takehome.model.topic import PLACEHOLDERS, TopicFileError, load_topic
+
+    for placeholder in PLACEHOLDERS:
+        assert placeholder in NEW_TOPIC
+    path = tmp_path / "legs.toml"
+    text = new_topic_text("legs")
+    replacements = {
+        "Replace this with a short paragraph about these muscles.": "Your legs carry you.",
+        "Replace this with what happens during the massage.": "Your therapist works slowly.",
+        "Replace with the stretch's name": "Calf stretch",
+        '"First step."': '"Stand facing a wall."',
+        '"Second step."': '"Step one foot back."',
+        "example-condition": "tired-legs",
+        "Example condition": "Tired legs",
+        "Replace with advice for clients who have this condition.": "Replace with a warm pack "
+        "after the first day.",  # real advice that happens to start like a placeholder
+    }
+    # Leaving any one of them in stops the topic.
+    for left in replacements:
+        partial = text
+        for placeholder, own in replacements.items():
+            if placeholder != left:
+                partial = partial.replace(placeholder, own)
+        path.write_text(partial)
+        with pytest.raises(TopicFileError, match="placeholder text of `takehome new`"):
+            load_topic(path)
+    for placeholder, own in replacements.items():
+        text = text.replace(placeholder, own)
+    path.write_text(text)
+    assert load_topic(path).topic.stretches[0].steps == [
+        "Stand facing a wall.",
+        "Step one foot back.",
+    ]

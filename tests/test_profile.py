@@ -223,7 +223,10 @@ PLACEHOLDERS = {
     "Replace this with what happens during the massage.": "Your therapist works slowly.",
     "Replace with the stretch's name": "Seated stretch",
     "example-condition": "tight-hips",
+    "Example condition": "Tight hips",
     "Replace with advice for clients who have this condition.": "Go gently.",
+    '"First step."': '"Sit on the floor."',
+    '"Second step."': '"Reach for your toes."',
 }
 
 

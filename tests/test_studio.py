@@ -104,8 +104,12 @@ def test_send_dry_run_needs_no_mail_server(here):
     eml = message_from_bytes(Path("handouts-out/2026-11-25_ana-silva_glutes.eml").read_bytes())
     assert eml["To"] == "Ana Silva <ana@example.com>"
     assert "example.invalid" in eml["From"]  # a placeholder no server delivers
+    with pytest.raises(TakehomeError, match="this plan was prepared for a dry run"):
+        studio.send(plan, really=True)  # its From is a placeholder: never sent
     with pytest.raises(TakehomeError, match="email settings live in its \\[email\\] table"):
-        studio.send(plan, really=True)
+        studio.prepare_send(
+            topics=["glutes"], client=Client.create("Ana"), to="ana@example.com", real=True
+        )
 
 
 @pytest.mark.weasyprint_warnings_expected
@@ -165,3 +169,11 @@ def test_a_path_setting_may_start_with_a_tilde(here, monkeypatch):
     assert smtp_settings(studio.profile.config.email, studio.profile.path).ca_file == (
         home / "ca.pem"
     )
+
+
+def test_a_changed_setting_is_read_by_the_same_studio(here):
+    Path("takehome.toml").write_text('[practice]\nname = "Harbour"\n')
+    studio = Studio("takehome.toml")
+    assert studio.profile.practice.phone is None
+    _, stored = studio.set_setting("practice.phone", "555-0101")
+    assert stored == "555-0101" and studio.profile.practice.phone == "555-0101"

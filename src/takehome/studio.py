@@ -116,6 +116,7 @@ class SendPlan:
     settings: object  # mail.settings.SmtpSettings (placeholders where not set yet)
     missing: list[str]  # [email] settings a real send still needs
     folder: Path  # where the sent log is kept
+    real: bool = False  # composed with the real [email] settings, ready to send
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # rows left out, reused files
@@ -449,6 +450,7 @@ class Studio:
             settings=settings,
             missing=missing_settings(section, profile.path),
             folder=folder,
+            real=real,
             errors=prepared.errors,
             warnings=prepared.warnings,
             notes=prepared.notes,
@@ -477,7 +479,18 @@ class Studio:
 
         if not really:
             return SendResult(dry_run=True, lines=dry_run(plan.messages))
+        if not plan.real:
+            # A dry-run plan may carry a placeholder From address: never send it.
+            raise TakehomeError(
+                "send: this plan was prepared for a dry run; prepare it again with "
+                "real=True to send it"
+            )
         settings = smtp_settings(self.profile.config.email, self.profile.path)
+        if settings != plan.settings:
+            raise TakehomeError(
+                "send: the [email] settings changed since the messages were composed; "
+                "prepare them again"
+            )
         if settings.username and password is None:
             password = os.environ.get(PASSWORD_VAR)
             if password is None:
@@ -519,15 +532,21 @@ class Studio:
             listing.append((section, list(values.items())))
         return listing
 
-    def set_setting(self, key: str, value: str) -> Path:
+    def set_setting(self, key: str, value: str | None) -> tuple[Path, object]:
         """Change one setting of the profile in use (``practice.phone``), comments kept.
 
-        The whole profile is checked with the new value before it is written.
+        The value is checked as `init` checks an answer, and the whole profile
+        with it, before the file is replaced. Returns the file and the value
+        stored (a booking link gets https://, a colour name its code; None:
+        removed). This studio reads the changed profile from then on.
         """
         from takehome.profile.write import set_value
 
         path = self.profile_path_for_change()
-        return set_value(path, key, value)
+        stored = set_value(path, key, value)
+        for cached in ("profile", "library"):
+            self.__dict__.pop(cached, None)
+        return path, stored
 
     def profile_path_for_change(self) -> Path:
         """The profile file a change goes to; an error if there is none yet."""

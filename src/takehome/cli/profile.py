@@ -58,7 +58,9 @@ def init(path, customize, no_input, **values):
         click.echo(f"Updated {path}: its [library] now uses them.")
         click.echo("Check it with: takehome check")
         return
-    values = check_values(given, {key: _flag(key) for key in PROFILE_FIELDS})
+    values, notes = check_values(given, {key: _flag(key) for key in PROFILE_FIELDS})
+    for note in notes:
+        click.echo(f"Note: {note}")
     if not no_input and sys.stdin.isatty():
         for key, (_, question) in PROFILE_FIELDS.items():
             if key not in values:
@@ -105,6 +107,6 @@ def config_set(studio, key, value):
     The value is checked, and the whole profile with it, before the file is
     saved; comments are kept. An empty VALUE ("") removes the setting.
     """
-    path = studio.set_setting(key, value)
-    shown = value if value.strip() else "(removed)"
+    path, stored = studio.set_setting(key, value)
+    shown = "(removed)" if stored is None else stored
     click.echo(f"Set {key} = {shown} in {path}")

@@ -102,6 +102,39 @@ def dry_run_settings(section: EmailSection, config_path: Path | None, practice) 
     )
 
 
+def email_value_problems(section: EmailSection, config_path: Path) -> list[str]:
+    """Every [email] value that is set but wrong (for `check`, `config set` and send).
+
+    What is not set yet is not a problem here: a profile is filled in one
+    value at a time; a real send says what it still needs.
+    """
+    source, problems = config_path, []
+    if section.from_address:
+        try:
+            check_address(section.from_address, f"{source}: email.from_address")
+        except TakehomeError as exc:
+            problems.append(str(exc))
+    remote = section.host and section.host not in LOCAL_HOSTS
+    if section.security == "none" and section.username and remote:
+        problems.append(
+            f'{source}: email.security is "none" but a username is set: the password would '
+            'cross the network unencrypted; use "starttls" or "ssl"'
+        )
+    if section.ca_file is not None:
+        ca_file = resolve_path(config_path, section.ca_file)  # ~ and relative, as for the logo
+        if not ca_file.is_file():
+            problems.append(f"{source}: email.ca_file: {ca_file} not found; fix the path")
+        else:
+            try:
+                ssl.create_default_context(cafile=str(ca_file))
+            except (ssl.SSLError, OSError):
+                problems.append(
+                    f"{source}: email.ca_file: {ca_file} is not a PEM certificate file; "
+                    "give the certificate authority's .pem file"
+                )
+    return problems
+
+
 def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
     """Check the profile's [email] table; every problem names the key to fix."""
     if config_path is None:
@@ -116,24 +149,10 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
         raise TakehomeError(
             f"{source}: email.from_address is not set; add the address to send from"
         )
-    ca_file = section.ca_file
-    if ca_file is not None:
-        ca_file = resolve_path(config_path, ca_file)  # ~ and relative paths, as for the logo
-        if not ca_file.is_file():
-            raise TakehomeError(f"{source}: email.ca_file: {ca_file} not found; fix the path")
-    if section.security == "none" and section.username and section.host not in LOCAL_HOSTS:
-        raise TakehomeError(
-            f'{source}: email.security is "none" but a username is set: the password would '
-            'cross the network unencrypted; use "starttls" or "ssl"'
-        )
-    if ca_file is not None:
-        try:
-            ssl.create_default_context(cafile=str(ca_file))
-        except (ssl.SSLError, OSError):
-            raise TakehomeError(
-                f"{source}: email.ca_file: {ca_file} is not a PEM certificate file; "
-                "give the certificate authority's .pem file"
-            ) from None
+    problems = email_value_problems(section, config_path)
+    if problems:
+        raise TakehomeError(problems[0])
+    ca_file = resolve_path(config_path, section.ca_file) if section.ca_file else None
     return SmtpSettings(
         host=section.host,
         port=section.port or DEFAULT_PORTS[section.security],

@@ -121,17 +121,31 @@ class Topic(_Strict):
         return self
 
 
-# Text of the `takehome new` skeleton that says "write here" (model/new_topic.py).
-PLACEHOLDER_MARKERS = ("Replace this with", "Replace with", "example-condition")
+# The texts of the `takehome new` skeleton (model/new_topic.py) that stand for
+# "write yours here", matched whole: a real sentence that merely contains
+# "replace with" is never taken for one. (The skeleton's sensible defaults,
+# such as "Wear loose, comfortable clothes.", may stay.)
+PLACEHOLDERS = frozenset(
+    {
+        "Replace this with a short paragraph about these muscles.",
+        "Replace this with what happens during the massage.",
+        "Replace with the stretch's name",
+        "First step.",
+        "Second step.",
+        "example-condition",
+        "Example condition",
+        "Replace with advice for clients who have this condition.",
+    }
+)
 
 
 def _placeholder(value, where: str = "") -> str | None:
     """The place of the first placeholder left in a topic's data, or None."""
     if isinstance(value, str):
-        return where if any(marker in value for marker in PLACEHOLDER_MARKERS) else None
+        return where if value.strip() in PLACEHOLDERS else None
     if isinstance(value, dict):
         for key, item in value.items():
-            if any(marker in str(key) for marker in PLACEHOLDER_MARKERS):
+            if str(key) in PLACEHOLDERS:
                 return f"{where}.{key}".lstrip(".")
             found = _placeholder(item, f"{where}.{key}".lstrip("."))
             if found:
@@ -192,7 +206,9 @@ def _problems(path: Path, error: ValidationError) -> list[str]:
             what = "is missing; add it (see the content schema in the README)"
         elif kind == "value_error" and not loc:
             # A check across fields: its message says where.
-            messages.append(f"{path}: {err['msg'].removeprefix('Value error, ')}; fix the file")
+            message = err["msg"].removeprefix("Value error, ")
+            fix = "" if ";" in message else "; fix the file"  # the message may say what to do
+            messages.append(f"{path}: {message}{fix}")
             continue
         else:
             what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"

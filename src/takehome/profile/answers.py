@@ -109,7 +109,7 @@ def _logo(text: str, base: Path) -> Answer:
     if not path.is_absolute():
         path = base / path
     try:
-        load_logo(path, f"logo {text}")
+        load_logo(path, f"logo {text}", hint="check the path")
     except TakehomeError as exc:
         return Answer(None, problem=str(exc))
     return Answer(str(path.resolve()))
@@ -127,7 +127,9 @@ def _field_problem(key: str, value: str) -> str | None:
         ConfigFile.model_validate({section: {key: value}})
     except ValidationError as exc:
         message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
-        return message[0].lower() + message[1:] + "; type it again"
+        if message[1:2].islower():  # "Input should…" → "input should…", but keep "URL…"
+            message = message[0].lower() + message[1:]
+        return message
     return None
 
 

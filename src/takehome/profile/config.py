@@ -117,7 +117,7 @@ class EmailSection(_Section):
     username: Text | None = None
     from_address: Text | None = None
     rate_limit: int | None = Field(default=None, ge=1)  # messages per minute
-    timeout: float = Field(default=30, gt=0)
+    timeout: float = Field(default=30, gt=0, le=600)  # seconds; more would never end
     require_consent: bool = False
     ca_file: Path | None = None
 
@@ -221,14 +221,15 @@ def _load_logo(config_path: Path, logo: Path) -> str:
     return load_logo(resolve_path(config_path, logo), f"{config_path}: practice.logo")
 
 
-def load_logo(path: Path, where: str) -> str:
+def load_logo(
+    path: Path,
+    where: str,
+    hint: str = "check the path (relative paths start at the config file's folder)",
+) -> str:
     """The logo at ``path`` as a data: URL, checked; errors start with ``where``."""
     real = path.resolve()
     if not real.is_file():
-        raise TakehomeError(
-            f"{where}: {path} is not a file; check the path "
-            "(relative paths start at the config file's folder)"
-        )
+        raise TakehomeError(f"{where}: {path} is not a file; {hint}")
     if real.stat().st_size > MAX_LOGO_BYTES:
         raise TakehomeError(
             f"{where}: {path.name} is larger than 2 MB, and would go into every handout; "
@@ -273,11 +274,21 @@ def config_problems(path: Path) -> list[str]:
         data = read_toml(path, limit=PROFILE_LIMIT, what="a practice profile")
     except TakehomeError as exc:
         return [str(exc)]
+    return data_problems(path, data)
+
+
+def data_problems(path: Path, data: dict) -> list[str]:
+    """Every problem in a profile's data (as read from ``path``): values, the logo,
+    the library folders, and the [email] values that are set."""
     problems = []
     try:
-        ConfigFile.model_validate(data)
+        config = ConfigFile.model_validate(data)
     except ValidationError as exc:
         problems += [_config_error(path, err) for err in exc.errors(include_url=False)]
+    else:
+        from takehome.mail.settings import email_value_problems
+
+        problems += email_value_problems(config.email, path)
     # The logo and the folders are checked even when other values are wrong.
     practice = data.get("practice") if isinstance(data.get("practice"), dict) else {}
     if isinstance(practice.get("logo"), str):

@@ -13,22 +13,26 @@ from takehome.profile.config import ConfigFile, _config_error, _load_logo
 from takehome.profile.fields import PROFILE_FIELDS
 
 
-def check_values(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str | None]:
-    """Each answer checked as `init` checks a typed one; errors name ``labels[key]``."""
+def check_values(
+    values: dict[str, str | None], labels: dict[str, str]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Each value checked as `init` checks a typed answer; errors name ``labels[key]``.
+
+    Returns the values to store and a note for each one changed on the way (a
+    booking link given https://, a colour name given its code).
+    """
     from takehome.profile.answers import check_answer
 
     checked: dict[str, str | None] = {}
+    notes: list[str] = []
     for key, value in values.items():
         answer = check_answer(key, value or "")
         if answer.problem:
             raise TakehomeError(f"{labels.get(key, key)}: {answer.problem}")
         if answer.confirm:
-            raise TakehomeError(
-                f"{labels.get(key, key)}: '{value}' needs a change: {answer.confirm} "
-                f"If so, give {answer.value}"
-            )
+            notes.append(f"{labels.get(key, key)}: stored as {answer.value}")
         checked[key] = answer.value
-    return checked
+    return checked, notes
 
 
 def write_config(path: Path, values: dict[str, str | None], customize: Path | None = None) -> Path:
@@ -55,8 +59,11 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
         raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
     if "logo" in sections["practice"]:
         _load_logo(path, Path(sections["practice"]["logo"]))
+    _make_folder(path.parent)
+    copied: dict[str, Path] = {}
     if customize is not None:
-        for key, folder in copy_library(customize).items():
+        copied = copy_library(customize)
+        for key, folder in copied.items():
             sections["library"][key] = str(folder)
 
     doc = tomlkit.document()
@@ -102,24 +109,66 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
     doc.add(tomlkit.nl())
     doc.add("email", email)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     from takehome.output import write_atomic
 
-    return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+    try:
+        return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+    except BaseException:
+        _remove_copies(copied)  # no library copied for a profile that was not written
+        raise
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TakehomeError(
+            f"{folder}: cannot create this folder ({exc.strerror or exc}); choose another place"
+        ) from None
+
+
+def _remove_copies(copied: dict[str, Path]) -> None:
+    import shutil
+
+    for folder in copied.values():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def copy_library(folder: Path) -> dict[str, Path]:
-    """Copy the built-in templates and handouts into ``folder`` for editing."""
+    """Copy the built-in templates and handouts into ``folder`` for editing.
+
+    They are copied into a temporary folder inside ``folder`` and renamed into
+    place, so a failure leaves neither half a copy nor a folder in the way.
+    """
+    import os
     import shutil
+    import tempfile
 
     from takehome.paths import builtin_handouts_dir, builtin_templates_dir
 
     targets = {"templates": folder / "templates", "handouts": folder / "handouts"}
     for target in targets.values():
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise TakehomeError(f"{target}: already exists; choose an empty folder for --customize")
-    shutil.copytree(builtin_templates_dir(), targets["templates"])
-    shutil.copytree(builtin_handouts_dir(), targets["handouts"])
+    sources = {"templates": builtin_templates_dir(), "handouts": builtin_handouts_dir()}
+    done: dict[str, Path] = {}
+    try:
+        _make_folder(folder)
+        staging = Path(tempfile.mkdtemp(prefix=".takehome-copy-", dir=folder))
+        try:
+            for key, source in sources.items():
+                shutil.copytree(source, staging / key)
+            for key, target in targets.items():
+                os.rename(staging / key, target)
+                done[key] = target
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        _remove_copies(done)
+        raise TakehomeError(
+            f"{folder}: cannot copy the templates and topics there ({exc.strerror or exc}); "
+            "choose another folder for --customize"
+        ) from None
     return {key: path.resolve() for key, path in targets.items()}
 
 
@@ -129,6 +178,7 @@ def copy_library(folder: Path) -> dict[str, Path]:
 _INTEGERS = {"email.port", "email.rate_limit"}
 _NUMBERS = {"email.timeout"}
 _BOOLEANS = {"email.require_consent"}
+_FOLDERS = {"library.templates", "library.handouts"}
 _YES, _NO = {"true", "yes", "y", "on", "1"}, {"false", "no", "n", "off", "0"}
 
 
@@ -143,6 +193,12 @@ def _typed(dotted: str, value: str):
         if word not in _YES | _NO:
             raise TakehomeError(f"{dotted}: '{value}' is not yes or no; give true or false")
         return word in _YES
+    if dotted in _FOLDERS:
+        # Typed relative to where you are (like the logo), stored absolute.
+        folder = Path(value).expanduser().resolve()
+        if not folder.is_dir():
+            raise TakehomeError(f"{dotted}: {folder} is not a folder; create it or fix the path")
+        return str(folder)
     return value
 
 
@@ -155,18 +211,10 @@ def known_settings() -> list[str]:
     ]
 
 
-def set_value(path: Path, dotted: str, value: str | None) -> Path:
-    """Set (or, with an empty value, remove) one setting; comments and layout kept.
-
-    The answer is checked as `init` checks it, then the whole profile with it,
-    before the file is replaced (atomically).
-    """
+def _checked_value(dotted: str, value: str | None):
+    """The value to store for ``dotted`` (None: remove it), checked on its own."""
     import difflib
 
-    import tomlkit
-
-    from takehome.files import PROFILE_LIMIT, read_regular
-    from takehome.output import write_atomic
     from takehome.profile.answers import check_answer
 
     known = known_settings()
@@ -174,55 +222,94 @@ def set_value(path: Path, dotted: str, value: str | None) -> Path:
         guess = difflib.get_close_matches(dotted, known, n=1)
         hint = f"did you mean {guess[0]}?" if guess else "see `takehome config` for the names"
         raise TakehomeError(f"{dotted}: not a setting; {hint}")
+    if value is None or not value.strip():
+        return None
     section, key = dotted.split(".", 1)
-    typed = None
-    if value is not None and value.strip():
-        typed = _typed(dotted, value)
-        if key in PROFILE_FIELDS and PROFILE_FIELDS[key][0] == section:
-            answer = check_answer(key, value, base=Path.cwd())
-            if answer.problem:
-                raise TakehomeError(f"{dotted}: {answer.problem}")
-            if answer.confirm:
-                raise TakehomeError(
-                    f"{dotted}: '{value}' needs a change: {answer.confirm} "
-                    f"If so, give {answer.value}"
-                )
-            typed = answer.value
-    text = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile").decode("utf-8")
-    try:
-        doc = tomlkit.parse(text)
-    except Exception as exc:  # tomlkit's parse errors carry line and column
-        raise TakehomeError(f"{path}: not valid TOML ({exc}); fix it first") from None
-    table = doc.get(section)
-    if table is None:
-        table = tomlkit.table()
-        doc.add(section, table)
-    if typed is None:
-        table.pop(key, None)
-    else:
-        table[key] = typed
-    try:
-        ConfigFile.model_validate(doc.unwrap())
-    except ValidationError as exc:
-        raise TakehomeError(_config_error(path, exc.errors(include_url=False)[0])) from None
-    if section == "practice" and key == "logo" and typed is not None:
-        _load_logo(path, Path(typed))
-    return write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), force=True)
+    if key in PROFILE_FIELDS and PROFILE_FIELDS[key][0] == section:
+        answer = check_answer(key, value, base=Path.cwd())
+        if answer.problem:
+            raise TakehomeError(f"{dotted}: {answer.problem}")
+        return answer.value
+    return _typed(dotted, value)
 
 
-def customize_existing(path: Path, folder: Path) -> dict[str, Path]:
-    """Copy the built-in library into ``folder`` and point an existing profile at it."""
+def _read_document(path: Path):
     import tomlkit
 
     from takehome.files import PROFILE_LIMIT, read_regular
 
-    # The profile must take the change before anything is copied.
-    text = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile").decode("utf-8")
+    data = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile")
     try:
-        tomlkit.parse(text)
-    except Exception as exc:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TakehomeError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    try:
+        return tomlkit.parse(text)
+    except Exception as exc:  # tomlkit's parse errors carry line and column
         raise TakehomeError(f"{path}: not valid TOML ({exc}); fix it first") from None
+
+
+def set_values(path: Path, changes: dict[str, str | None]) -> dict[str, object]:
+    """Set (or, with an empty value, remove) settings; comments and layout kept.
+
+    Each value is checked as `init` checks an answer, then the whole profile
+    with them: a change that would add a problem is refused and nothing is
+    written. (A profile broken elsewhere can still be mended this way.) The
+    file is replaced atomically; a profile that is a symbolic link has its
+    target changed, with its permissions kept. Returns the values stored.
+    """
+    import os
+
+    import tomlkit
+    from tomlkit.items import Table
+
+    from takehome.output import write_atomic
+    from takehome.profile.config import data_problems
+
+    stored = {dotted: _checked_value(dotted, value) for dotted, value in changes.items()}
+    doc = _read_document(path)
+    before = data_problems(path, doc.unwrap())
+    for dotted, value in stored.items():
+        section, key = dotted.split(".", 1)
+        table = doc.get(section)
+        if table is None:
+            table = tomlkit.table()
+            doc.add(section, table)
+        elif not isinstance(table, Table):
+            raise TakehomeError(f"{path}: {section} is not a [{section}] table; fix the file first")
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    new = [problem for problem in data_problems(path, doc.unwrap()) if problem not in before]
+    if new:
+        raise TakehomeError(f"{new[0]} (nothing was changed)")
+    target = path.resolve()
+    mode = target.stat().st_mode & 0o777
+    write_atomic(target, tomlkit.dumps(doc).encode("utf-8"), force=True)
+    os.chmod(target, mode)
+    return stored
+
+
+def set_value(path: Path, dotted: str, value: str | None) -> object:
+    """One setting; see set_values. Returns the value stored (None: removed)."""
+    return set_values(path, {dotted: value})[dotted]
+
+
+def customize_existing(path: Path, folder: Path) -> dict[str, Path]:
+    """Copy the built-in library into ``folder`` and point an existing profile at it.
+
+    The profile is checked first; if it cannot take the change, nothing is copied.
+    """
+    from takehome.profile.config import data_problems
+
+    problems = data_problems(path, _read_document(path).unwrap())
+    if problems:
+        raise TakehomeError(f"{problems[0]} (fix the profile first; nothing was copied)")
     copied = copy_library(folder)
-    for key, target in copied.items():
-        set_value(path, f"library.{key}", str(target))
+    try:
+        set_values(path, {f"library.{key}": str(target) for key, target in copied.items()})
+    except BaseException:
+        _remove_copies(copied)
+        raise
     return copied
