@@ -534,13 +534,15 @@ def test_two_clients_of_one_name_in_another_order_get_their_own_files(run):
     assert "20 weeks" in pdf_text(second)
 
 
-def test_a_file_of_the_same_name_that_is_not_a_takehome_pdf_is_replaced(run):
+def test_a_file_of_the_same_name_that_is_not_a_takehome_pdf_is_kept(run):
     OUT.mkdir()
-    (OUT / "2026-11-25_ana-silva_glutes.pdf").write_bytes(b"%PDF-1.7 not really")
+    theirs = OUT / "2026-11-25_ana-silva_glutes.pdf"
+    theirs.write_bytes(b"%PDF-1.7 not really")
     write_csv("Name,Topics\nAna Silva,glutes\n")
     result = run("batch", "clients.csv", "-j", "1", *DATE)
-    assert result.output.startswith("1 written (1 made again: their row changed)")
-    assert "Prepared for Ana Silva" in pdf_text(OUT / "2026-11-25_ana-silva_glutes.pdf")
+    assert result.output.splitlines()[-1].startswith("1 written, 0 skipped")
+    assert theirs.read_bytes() == b"%PDF-1.7 not really"  # not ours to replace
+    assert "Prepared for Ana Silva" in pdf_text(OUT / "2026-11-25_ana-silva_glutes-2.pdf")
 
 
 # --- Only regular files are read, and only so much -------------------------------------
@@ -642,3 +644,45 @@ def test_workers_end_and_clean_up_when_the_batch_is_killed_as_they_start(tmp_pat
         process.wait()
         assert _group_ends(process, 20)
     assert list(temp.glob("weasyprint-*")) == []
+
+
+def test_a_handout_made_by_hand_is_never_replaced_by_a_batch(run):
+    made = run(
+        "make",
+        "glutes",
+        "--client",
+        "Ben Okafor",
+        "--condition",
+        "sciatica",
+        "--note",
+        "Try the figure-4 stretch.",
+        *DATE,
+    )
+    assert made.exit_code == 0, made.output
+    mine = OUT / "2026-11-25_ben-okafor_glutes.pdf"
+    before = mine.read_bytes()
+    write_csv("Name,Service\nBen Okafor,Glute Massage 60 min\n")
+    result = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Note: row 2: 2026-11-25_ben-okafor_glutes.pdf was made by hand from other details "
+        "and is kept; this row's handout is 2026-11-25_ben-okafor_glutes-2.pdf",
+        "1 written, 0 skipped (already there), 0 failed in handouts-out",
+    ]
+    assert mine.read_bytes() == before and "Try the figure-4 stretch." in pdf_text(mine)
+    again = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert again.output.splitlines()[-1] == (
+        "0 written, 1 skipped (already there), 0 failed in handouts-out"
+    )
+    # A batch's own earlier version of a row is what a changed row replaces.
+    write_csv("Name,Service,Notes\nBen Okafor,Glute Massage 60 min,Rest.\n")
+    changed = run("batch", "clients.csv", "-j", "1", *DATE)
+    assert changed.output.splitlines()[-1] == (
+        "1 written (1 made again: their row changed), 0 skipped (already there), 0 failed "
+        "in handouts-out"
+    )
+    assert sorted(p.name for p in OUT.glob("*.pdf")) == [
+        "2026-11-25_ben-okafor_glutes-2.pdf",
+        "2026-11-25_ben-okafor_glutes.pdf",
+    ]
+    assert mine.read_bytes() == before

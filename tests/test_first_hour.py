@@ -273,9 +273,13 @@ def test_an_unfinished_new_topic_is_never_printed(run):
     assert run("new", "hamstrings").exit_code == 0
     checked = run("--handouts", ".", "check")
     assert checked.exit_code == 1
+    # Every placeholder at once, and how to name the condition.
     assert (
-        f"Error: {Path('hamstrings.toml')}: intro still holds the placeholder text of "
-        "`takehome new`; write your own text there"
+        f"Error: {Path('hamstrings.toml')}: intro, during[1], stretches[1].name, "
+        "stretches[1].steps[1], stretches[1].steps[2], conditions.example-condition still "
+        "hold the placeholder text of `takehome new`; write your own text there, and rename "
+        "[conditions.example-condition] to your condition's key (lower-case words joined by "
+        "hyphens, like [conditions.knee-pain])\n"
     ) in checked.output
     made = run("--handouts", ".", "make", "hamstrings", "--client", "Ana")
     assert made.exit_code == 1 and "placeholder" in made.output
@@ -297,8 +301,8 @@ def test_a_send_dry_run_before_any_mail_server_is_set(run):
     real = run("send", "glutes", "--client", "Ana Silva", "--to", "ana@example.com", "--send")
     assert real.exit_code == 1
     assert real.output == (
-        f"Error: {Path.cwd() / 'takehome.toml'}: email.host is not set; "
-        "add your mail server's name\n"
+        f"Error: {Path.cwd() / 'takehome.toml'}: email.host and email.from_address are not "
+        "set; add your mail server's name and the address to send from\n"
     )
 
 
@@ -337,3 +341,65 @@ def test_every_placeholder_of_the_skeleton_is_caught_and_real_text_is_not(tmp_pa
         "Stand facing a wall.",
         "Step one foot back.",
     ]
+
+
+def test_every_bad_init_flag_is_named_in_one_run(run):
+    result = run(
+        "init",
+        "takehome.toml",
+        "--no-input",
+        "--brand-color",
+        "blue",
+        "--paper",
+        "legal",
+        "--email",
+        "x@",
+        "--logo",
+        "nope.png",
+        "--name",
+        "Harbour",
+    )
+    assert result.exit_code == 1
+    errors = result.output.splitlines()
+    assert sorted(line.split(":", 2)[1].strip() for line in errors) == [
+        "--brand-color",
+        "--email",
+        "--logo",
+        "--paper",
+    ]
+    assert not Path("takehome.toml").exists()
+
+
+def test_init_into_a_folder_and_names_for_colours(run):
+    Path("studio").mkdir()
+    result = run("init", "studio", "--no-input", "--brand-color", "plum", "--name", "Harbour")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        "Note: --brand-color: stored as #5e3a5e",
+        f"Wrote {Path('studio') / 'takehome.toml'}",
+    ]
+    assert 'brand_color = "#5e3a5e"' in Path("studio/takehome.toml").read_text()
+    prompt, confirm, say, said = scripted(["navy"])
+    assert ask("brand_color", "Colour", prompt, confirm, say) == "#1f3b63"
+    assert said == ["  navy is #1f3b63"]  # said, not asked
+
+
+def test_config_speaks_toml_and_points_the_way(run):
+    run("init", "takehome.toml", "--no-input", "--name", "Harbour")
+    assert "  require_consent = false" in run("config").output.splitlines()
+    password = run("config", "set", "email.password", "secret")
+    assert password.exit_code == 1 and "TAKEHOME_SMTP_PASSWORD" in password.output
+    assert "secret" not in Path("takehome.toml").read_text()
+    short = run("config", "set", "phone", "555")
+    assert short.output == "Error: phone: not a setting; did you mean practice.phone?\n"
+
+
+def test_init_customize_again_uses_the_copies_already_there(run, tmp_path):
+    run("init", "one.toml", "--no-input", "--customize", "lib")
+    (tmp_path / "lib" / "templates" / "print.css").write_text("/* mine */\n")
+    result = run("init", "two.toml", "--no-input", "--customize", "lib")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "Using the templates and handouts already in lib; edit them there."
+    )
+    assert (tmp_path / "lib" / "templates" / "print.css").read_text() == "/* mine */\n"

@@ -158,7 +158,7 @@ def test_unknown_condition_lists_the_topics_conditions(make_handout):
     with pytest.raises(TakehomeError) as info:
         make_handout(conditions=["bad-knee"])
     assert str(info.value) == (
-        "--condition: unknown condition 'bad-knee'; known: glutes: "
+        "conditions: unknown condition 'bad-knee'; known: glutes: "
         "lower-back-pain, stiff-hips, sciatica, late-pregnancy"
     )
 

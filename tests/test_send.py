@@ -219,7 +219,7 @@ def test_dry_run_sends_nothing_and_writes_eml(run, servers):
     assert result.exit_code == 0, result.output
     eml = PDF.with_suffix(".eml")
     assert result.output.splitlines() == [
-        f'--to: to ana@example.com, subject "Your take-home notes from Zoë\'s Massage Studio", '
+        f'to ana@example.com, subject "Your take-home notes from Zoë\'s Massage Studio", '
         f"attachment {PDF.name} ({PDF.stat().st_size / 1024:.0f} KB); saved {eml.name}",
         "Dry run: 1 message(s) saved as .eml next to the PDFs; nothing was sent. "
         "Add --send to send them.",
@@ -462,7 +462,7 @@ def test_a_drop_after_the_message_was_handed_over_is_never_sent_twice(run, serve
     inbox.hang_up_after_data = False
     second = send_one(run, "--send")
     assert second.output.splitlines() == [
-        "Note: --to: the sent log marks this message uncertain (it may have arrived); "
+        "Note: the sent log marks this message uncertain (it may have arrived); "
         "not sent again; check with the client, then use --resend if it did not",
         "0 sent, 1 skipped (already sent), 0 failed; log: handouts-out/sent-log.jsonl",
     ]
@@ -737,7 +737,7 @@ def test_a_changed_handout_for_an_address_already_sent_is_named_not_sent(run, se
     )  # fmt: skip
     assert changed.exit_code == 0, changed.output
     assert changed.output.splitlines()[1:] == [
-        "Note: --to: this address was already sent this client's handout for the day "
+        "Note: this address was already sent this client's handout for the day "
         "(2026-11-25_ana-silva_glutes.pdf); 2026-11-25_ana-silva_glutes-2.pdf was made "
         "after that; not sent again; use --resend to send it",
         "0 sent, 1 skipped (already sent), 0 failed; log: handouts-out/sent-log.jsonl",
@@ -765,3 +765,25 @@ def test_a_lock_file_that_is_not_a_file_is_one_line(run, servers, kind):
     assert result.output.splitlines()[-1].startswith(f"Error: {lock}: ")
     assert result.output.splitlines()[-1].endswith("remove it and run the same command again")
     assert server.inbox.envelopes == []
+
+
+def test_a_dry_run_says_which_messages_a_real_send_would_skip(run, servers):
+    server = servers(Inbox())
+    profile(server.port)
+    clients_csv(FIVE)
+    assert (
+        run("send", "--csv", "clients.csv", "--jobs", "1", "--send", "--limit", "2").exit_code == 0
+    )
+    dry = run("send", "--csv", "clients.csv", "--jobs", "1")
+    assert dry.exit_code == 0, dry.output
+    skipped = [line for line in dry.output.splitlines() if "already sent, by" in line]
+    assert len(skipped) == 2 and all(line.startswith("row ") for line in skipped)
+    assert skipped[0].endswith(
+        "; already sent, by the sent log: a real send skips it (unless --resend)"
+    )
+    assert dry.output.splitlines()[-1].startswith(
+        "Dry run: 5 message(s) saved as .eml next to the PDFs (2 of them already sent: "
+        "a real send skips those)"
+    )
+    real = run("send", "--csv", "clients.csv", "--jobs", "1", "--send")
+    assert real.output.splitlines()[-1].startswith("3 sent, 2 skipped (already sent), 0 failed")

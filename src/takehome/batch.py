@@ -28,7 +28,7 @@ from takehome.model.practice import DEFAULT_PRACTICE, Practice
 from takehome.model.topic import TopicLibrary
 from takehome.output import default_filename, numbered, remove_unfinished_writes, write_atomic
 from takehome.paths import all_template_dirs
-from takehome.render.fingerprint import handout_fingerprint, read_fingerprint
+from takehome.render.fingerprint import MADE_BY_BATCH, handout_fingerprint, read_info
 from takehome.render.options import RenderOptions
 from takehome.render.warning_text import UNPRINTABLE
 
@@ -46,6 +46,7 @@ class Job:
     fingerprint: str = ""
     name: str = ""  # the file name before any "-2": which handout this is, for the sent log
     replace: bool = False  # the file exists but was made from other details
+    note: str | None = None  # e.g. a handout made by hand was kept, so this one is "-2"
 
     @property
     def initials(self) -> str:
@@ -65,6 +66,7 @@ class Outcome:
     fingerprint: str | None = None
     name: str | None = None
     replaced: bool = False  # written over a file made from other details
+    note: str | None = None  # from the plan: what the user should know about this row
     pid: int | None = None  # for bench/: which worker, and its memory
     max_rss_kb: int | None = None
 
@@ -101,14 +103,46 @@ class BatchInterrupted(Exception):
         self.exit_code = exit_code
 
 
-def _unique(path: Path, taken: set[Path]) -> Path:
-    # Two rows that would share a name (the same client twice in a day) get
-    # "-2", "-3": decided by row order alone, so a re-run picks the same names.
-    number = 1
-    while numbered(path, number) in taken:
-        number += 1
-    taken.add(numbered(path, number))
-    return numbered(path, number)
+# How many "-2", "-3"... names one handout may try before the row fails.
+MAX_NUMBER = 100
+
+
+def _choose(
+    base: Path, taken: set[Path], fingerprint: str, force: bool
+) -> tuple[Path, str, Path | None]:
+    """The file for one row, and what is there: "new", "same" (this very handout),
+    "changed" (an earlier version a batch made) or "force"; plus the first file
+    passed over because it was made by hand.
+
+    Two rows that would share a name (the same client twice in a day) get "-2",
+    "-3" by row order. A file made from other details by `make` or `send` (or
+    by anything else) is never replaced: the row takes the next free name, so
+    a re-run finds it there.
+    """
+    passed_over = None
+    for number in range(1, MAX_NUMBER + 1):
+        path = numbered(base, number)
+        if path in taken:
+            continue
+        state = None
+        if not (path.exists() or path.is_symlink()):
+            state = "new"
+        elif force:
+            state = "force"
+        else:
+            found, made_by = read_info(path)
+            if found == fingerprint:
+                state = "same"
+            elif made_by == MADE_BY_BATCH:
+                state = "changed"
+        if state is not None:
+            taken.add(path)
+            return path, state, passed_over
+        passed_over = passed_over or path
+    raise TakehomeError(
+        f"{base.parent}: {MAX_NUMBER} handouts of this name are there already; "
+        "move old handouts out of that folder"
+    )
 
 
 def plan_batch(
@@ -168,11 +202,19 @@ def plan_batch(
             settled.append(Outcome(row.row, FAILED, message=message))
             continue
         name = default_filename(date, handout.client.name, handout.topic_keys, "pdf")
-        path = _unique(out_dir / name, taken)
         fingerprint = handout_fingerprint(handout, row_options, templates)
-        exists = path.exists() or path.is_symlink()
-        changed = exists and read_fingerprint(path) != fingerprint
-        if exists and not changed and not force:
+        try:
+            path, state, passed_over = _choose(out_dir / name, taken, fingerprint, force)
+        except TakehomeError as exc:
+            settled.append(Outcome(row.row, FAILED, message=f"row {row.row}: {exc}"))
+            continue
+        note = None
+        if passed_over is not None:
+            note = (
+                f"row {row.row}: {passed_over.name} was made by hand from other details and "
+                f"is kept; this row's handout is {path.name}"
+            )
+        if state == "same":
             settled.append(
                 Outcome(
                     row.row,
@@ -181,10 +223,22 @@ def plan_batch(
                     initials=handout.client.initials,
                     fingerprint=fingerprint,
                     name=name,
+                    note=note,
                 )
             )
             continue
-        jobs.append(Job(row.row, handout, path, row_options, fingerprint, name, replace=changed))
+        jobs.append(
+            Job(
+                row.row,
+                handout,
+                path,
+                row_options,
+                fingerprint,
+                name,
+                replace=state == "changed",
+                note=note,
+            )
+        )
     return Plan(jobs=jobs, settled=settled)
 
 
@@ -249,7 +303,7 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
 
         renderer = _renderers[key] = Renderer(list(template_dirs), job.options)
     try:
-        rendered = renderer.pdf(job.handout)
+        rendered = renderer.pdf(job.handout, made_by=MADE_BY_BATCH)
         if rendered.fingerprint != job.fingerprint:
             # The templates changed between planning and rendering.
             raise TakehomeError(
@@ -277,6 +331,7 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         fingerprint=job.fingerprint,
         name=job.name,
         replaced=job.replace and status == WRITTEN,
+        note=job.note,
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )

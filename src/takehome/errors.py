@@ -15,6 +15,17 @@ class TakehomeError(Exception):
     """
 
 
+class ManyProblems(TakehomeError):
+    """Several problems found at once (every bad flag of `init`, say): the CLI
+    prints each on its own line, so one run shows them all."""
+
+    def __init__(self, problems: list[str]):
+        more = len(problems) - 1
+        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        super().__init__(problems[0] + tail)
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Problem:
     """One error or warning for the user, with where it is (for a web page to place it).

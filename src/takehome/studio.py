@@ -88,6 +88,12 @@ class BatchPlan:
         """The rows that failed validation, each with its row number."""
         return [outcome.problem for outcome in self.settled if outcome.problem]
 
+    @property
+    def notes(self) -> list[Problem]:
+        """What to know about rows that go ahead (a handout made by hand was kept)."""
+        rows = sorted([*self.jobs, *self.settled], key=lambda item: item.row)
+        return [Problem(item.note, row=item.row) for item in rows if item.note]
+
 
 @dataclass
 class BatchResult:
@@ -132,6 +138,7 @@ class SendResult:
 
     dry_run: bool
     lines: list[str] = field(default_factory=list)  # one per message in a dry run
+    already: int = 0  # in a dry run: messages the sent log shows as sent (a send skips them)
     tally: object | None = None  # mail.sending.Tally
     log_path: Path | None = None
 
@@ -416,7 +423,7 @@ class Studio:
         # The settings are checked first: a real problem (a CA file that is not
         # there) is reported before any handout is made.
         if real:
-            settings = smtp_settings(section, profile.path)
+            settings = smtp_settings(section, profile.path, profile.practice.email)
         else:
             settings = dry_run_settings(section, profile.path, profile.practice)
         options = options or self.options()
@@ -448,7 +455,7 @@ class Studio:
         return SendPlan(
             messages=messages,
             settings=settings,
-            missing=missing_settings(section, profile.path),
+            missing=missing_settings(section, profile.path, profile.practice.email),
             folder=folder,
             real=real,
             errors=prepared.errors,
@@ -478,14 +485,17 @@ class Studio:
         from takehome.mail.smtp import Mailer
 
         if not really:
-            return SendResult(dry_run=True, lines=dry_run(plan.messages))
+            log = SentLog(plan.folder).read()
+            lines, already = dry_run(plan.messages, log, resend, self.labels.resend)
+            return SendResult(dry_run=True, lines=lines, already=already)
         if not plan.real:
             # A dry-run plan may carry a placeholder From address: never send it.
             raise TakehomeError(
                 "send: this plan was prepared for a dry run; prepare it again with "
                 "real=True to send it"
             )
-        settings = smtp_settings(self.profile.config.email, self.profile.path)
+        profile = self.profile
+        settings = smtp_settings(profile.config.email, profile.path, profile.practice.email)
         if settings != plan.settings:
             raise TakehomeError(
                 "send: the [email] settings changed since the messages were composed; "

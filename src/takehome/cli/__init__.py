@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from takehome import __version__
-from takehome.errors import TakehomeError
+from takehome.errors import ManyProblems, TakehomeError
 from takehome.interrupts import exit_code
 from takehome.profile.fields import ENV_VAR
 
@@ -23,6 +23,10 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except ManyProblems as exc:
+            for problem in exc.problems:
+                click.echo(f"Error: {problem}", err=True)
+            raise click.exceptions.Exit(1) from None
         except TakehomeError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt as exc:

@@ -111,6 +111,7 @@ def batch(
     )
     echo_all("Warning", plan.warnings)
     echo_all("Error", plan.errors)
+    echo_all("Note", plan.notes, err=False)
     if dry_run:
         for job in plan.jobs:
             changed = " (the file there was made from other details)" if job.replace else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from takehome.cli import cli
-from takehome.profile.fields import PROFILE_FIELDS, user_config_path
+from takehome.profile.fields import CONFIG_NAME, PROFILE_FIELDS, user_config_path
 
 
 def _flag(key: str) -> str:
@@ -23,7 +23,7 @@ def _profile_options(command):
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @_profile_options
 @click.option(
     "--customize",
@@ -36,16 +36,19 @@ def _profile_options(command):
 def init(path, customize, no_input, **values):
     """Create a practice profile (takehome.toml) by answering a few questions.
 
-    PATH defaults to your user config folder, where takehome finds it from any
-    folder. Each answer is checked as you type it. An existing profile is never
-    overwritten: change one setting with `takehome config set`, or add your own
-    templates and topics to it with `takehome init --customize DIR`.
+    PATH (a file, or a folder to put takehome.toml in) defaults to your user
+    config folder, where takehome finds it from any folder. Each answer is
+    checked as you type it. An existing profile is never overwritten: change
+    one setting with `takehome config set`, or add your own templates and
+    topics to it with `takehome init --customize DIR`.
     """
     from takehome.errors import TakehomeError
-    from takehome.profile.answers import ask
+    from takehome.profile.answers import ask, question
     from takehome.profile.write import check_values, customize_existing, write_config
 
     path = path or user_config_path()
+    if path.is_dir():
+        path = path / CONFIG_NAME
     given = {key: value for key, value in values.items() if value is not None}
     if path.exists():
         if customize is None or given:
@@ -53,8 +56,9 @@ def init(path, customize, no_input, **values):
                 f"{path}: already exists; change a setting with `takehome config set "
                 "KEY VALUE`, or remove the file first to start again"
             )
+        reused = _has_library(customize)
         customize_existing(path, customize)
-        click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
+        click.echo(_library_line(customize, reused))
         click.echo(f"Updated {path}: its [library] now uses them.")
         click.echo("Check it with: takehome check")
         return
@@ -62,20 +66,31 @@ def init(path, customize, no_input, **values):
     for note in notes:
         click.echo(f"Note: {note}")
     if not no_input and sys.stdin.isatty():
-        for key, (_, question) in PROFILE_FIELDS.items():
+        for key, (_, comment) in PROFILE_FIELDS.items():
             if key not in values:
                 values[key] = ask(
                     key,
-                    question,
+                    question(key, comment),
                     prompt=lambda text: click.prompt(text, default="", show_default=False),
                     confirm=lambda text: click.confirm(text, default=True),
                     say=click.echo,
                 )
+    reused = customize is not None and _has_library(customize)
     write_config(path, values, customize)
     click.echo(f"Wrote {path}")
     if customize:
-        click.echo(f"Copied the built-in templates and handouts into {customize}; edit them there.")
+        click.echo(_library_line(customize, reused))
     click.echo("Check it with: takehome check")
+
+
+def _has_library(folder: Path) -> bool:
+    return all((folder / name).is_dir() for name in ("templates", "handouts"))
+
+
+def _library_line(folder: Path, reused: bool) -> str:
+    if reused:
+        return f"Using the templates and handouts already in {folder}; edit them there."
+    return f"Copied the built-in templates and handouts into {folder}; edit them there."
 
 
 @cli.group("config", invoke_without_command=True)
@@ -93,8 +108,17 @@ def config(ctx):
     for section, values in studio.settings():
         click.echo(f"[{section}]")
         for key, value in values:
-            click.echo(f"  {key} = {'(not set)' if value is None else value}")
+            click.echo(f"  {key} = {_shown(value)}")
     click.echo("  password: never stored here; from $TAKEHOME_SMTP_PASSWORD or a prompt")
+
+
+def _shown(value) -> str:
+    # As the profile spells it: true/false, not Python's True/False.
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @config.command("set")

@@ -118,10 +118,15 @@ def send(
     problems = len(plan.errors)
 
     if not really_send:
-        result = studio.send(plan)
+        result = studio.send(plan, resend=resend)
         echo_all("", result.lines, err=False)
+        skipped = (
+            f" ({result.already} of them already sent: a real send skips those)"
+            if result.already
+            else ""
+        )
         click.echo(
-            f"Dry run: {len(plan.messages)} message(s) saved as .eml next to the PDFs; "
+            f"Dry run: {len(plan.messages)} message(s) saved as .eml next to the PDFs{skipped}; "
             "nothing was sent. Add --send to send them."
         )
         if plan.missing:

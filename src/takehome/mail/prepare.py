@@ -53,14 +53,14 @@ def prepare_one(studio, handout, to: str, *, options: RenderOptions, force: bool
                 )
             )
         if force or not path.exists():
-            rendered = renderer.pdf(handout)
+            rendered = renderer.pdf(handout, made_by="send")
             # The same warnings as `make` (a name no font can print is emailed as boxes).
             prepared.warnings += [Problem(w, file=path) for w in rendered.warnings]
             remove_stale_temp_files(path.parent, [path.name])
             write_atomic(path, rendered.data, force=force, labels=studio.labels)
     finally:
         renderer.close()
-    prepared.deliveries.append(Delivery(label, to, handout.client.name, path, fingerprint, name))
+    prepared.deliveries.append(Delivery("", to, handout.client.name, path, fingerprint, name))
     return prepared
 
 
@@ -104,6 +104,7 @@ def prepare_table(
     plan = studio.plan_batch(
         table, out_dir=studio.output_dir, date=date, default_topics=default_topics, options=options
     )
+    notes += [note for note in plan.notes if note.row in addresses]
     # Only rows that will be emailed are rendered.
     plan.jobs = [job for job in plan.jobs if job.row in addresses]
     result = studio.run_batch(plan, workers=workers)

@@ -36,6 +36,11 @@ class Delivery:
     fingerprint: str  # of this client's handout: the PDF must carry the same
     handout: str  # which handout (file name before any "-2"), as the sent log knows it
 
+    @property
+    def prefix(self) -> str:
+        """``"row 3: "`` before a message about this delivery ("" for a single client)."""
+        return f"{self.label}: " if self.label else ""
+
 
 @dataclass
 class Tally:
@@ -69,7 +74,7 @@ def compose_all(
         data = read_regular(d.pdf, limit=MAX_PDF_BYTES, what="a handout")
         if fingerprint_of(data) != d.fingerprint:
             raise TakehomeError(
-                f"{d.label}: {d.pdf} does not hold this client's handout (it was replaced "
+                f"{d.prefix}{d.pdf} does not hold this client's handout (it was replaced "
                 "or changed after it was made); nothing was sent; run the same command again"
             )
         composed = composer.compose(
@@ -84,17 +89,27 @@ def eml_path(delivery: Delivery) -> Path:
     return delivery.pdf.with_suffix(".eml")
 
 
-def dry_run(messages: list[tuple[Delivery, EmailMessage]], force: bool = True) -> list[str]:
-    """Write each message as a .eml file; return one line per message to show."""
-    lines = []
+def dry_run(
+    messages: list[tuple[Delivery, EmailMessage]],
+    log: SentLog | None = None,
+    resend: bool = False,
+    resend_label: str = "resend=True",
+) -> tuple[list[str], int]:
+    """Write each message as a .eml file; return one line per message to show, and
+    how many of them the sent log shows as sent already (a real send skips those)."""
+    lines, already = [], 0
     for delivery, message in messages:
-        path = write_atomic(eml_path(delivery), message.as_bytes(), force=force)
+        path = write_atomic(eml_path(delivery), message.as_bytes(), force=True)
         size_kb = delivery.pdf.stat().st_size / 1024
-        lines.append(
-            f'{delivery.label}: to {delivery.to}, subject "{message["Subject"]}", '
+        line = (
+            f'{delivery.prefix}to {delivery.to}, subject "{message["Subject"]}", '
             f"attachment {delivery.pdf.name} ({size_kb:.0f} KB); saved {path.name}"
         )
-    return lines
+        if log is not None and not resend and log.has(delivery.to, delivery.handout):
+            already += 1
+            line += f"; already sent, by the sent log: a real send skips it (unless {resend_label})"
+        lines.append(line)
+    return lines, already
 
 
 def send_all(
@@ -149,7 +164,7 @@ def _explain_skip(
 ) -> None:
     if log.state(delivery.to, delivery.handout) == UNCERTAIN:
         on_event(
-            f"Note: {delivery.label}: the sent log marks this message uncertain "
+            f"Note: {delivery.prefix}the sent log marks this message uncertain "
             "(it may have arrived); not sent again; check with the client, "
             f"then use {resend_label} if it did not"
         )
@@ -160,7 +175,7 @@ def _explain_skip(
     file, when = log.logged_file(delivery.to, delivery.handout)
     if file != delivery.pdf.name or _made_after(delivery.pdf, when):
         on_event(
-            f"Note: {delivery.label}: this address was already sent this client's handout "
+            f"Note: {delivery.prefix}this address was already sent this client's handout "
             f"for the day ({file}); {delivery.pdf.name} was made after that; not sent "
             f"again; use {resend_label} to send it"
         )
@@ -214,12 +229,12 @@ def _send_one(
             if handed_over:
                 log.record(delivery.to, delivery.pdf, delivery.handout, message_id, FAILED)
             tally.failed += 1
-            on_event(f"Error: {delivery.label}: {exc}")
+            on_event(f"Error: {delivery.prefix}{exc}")
             return None
         except Uncertain as exc:
             tally.failed += 1
             on_event(
-                f"Error: {delivery.label}: {exc}; it is marked uncertain in the sent log "
+                f"Error: {delivery.prefix}{exc}; it is marked uncertain in the sent log "
                 f"and will not be sent again unless you use {resend_label}; nothing more was sent"
             )
             return exc

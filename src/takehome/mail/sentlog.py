@@ -72,6 +72,11 @@ class SentLog:
                     f"{self.path}:{number}: not a sent-log line; fix or remove that line"
                 ) from None
 
+    def read(self) -> SentLog:
+        """Read the log without taking the lock: for a dry run, which sends nothing."""
+        self._load()
+        return self
+
     @contextlib.contextmanager
     def locked(self):
         """Only one send at a time per output folder: two at once would send twice.

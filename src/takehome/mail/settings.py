@@ -59,15 +59,20 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def missing_settings(section: EmailSection, config_path: Path | None) -> list[str]:
+def missing_settings(
+    section: EmailSection, config_path: Path | None, practice_email: str | None = None
+) -> list[str]:
     """What a real send still needs in the profile (empty when it has it all).
 
-    A dry run goes ahead without them: it only writes .eml files.
+    The From address is email.from_address, else the practice's own email. A
+    dry run goes ahead without them: it only writes .eml files.
     """
-    keys = ("host", "from_address")
     if config_path is None:
-        return [f"email.{key}" for key in keys]
-    return [f"email.{key}" for key in keys if not getattr(section, key)]
+        return ["email.host", "email.from_address"]
+    missing = [] if section.host else ["email.host"]
+    if not (section.from_address or practice_email):
+        missing.append("email.from_address")
+    return missing
 
 
 PLACEHOLDER_FROM = "not-set-yet@example.invalid"
@@ -79,8 +84,8 @@ def dry_run_settings(section: EmailSection, config_path: Path | None, practice) 
     The From address is email.from_address, else the practice's email, else a
     placeholder that no server accepts (example.invalid can never be delivered).
     """
-    if not missing_settings(section, config_path):
-        return smtp_settings(section, config_path)
+    if not missing_settings(section, config_path, practice.email):
+        return smtp_settings(section, config_path, practice.email)
     sender = PLACEHOLDER_FROM
     for candidate in (section.from_address, practice.email):
         if candidate:
@@ -135,20 +140,32 @@ def email_value_problems(section: EmailSection, config_path: Path) -> list[str]:
     return problems
 
 
-def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettings:
-    """Check the profile's [email] table; every problem names the key to fix."""
+def smtp_settings(
+    section: EmailSection, config_path: Path | None, practice_email: str | None = None
+) -> SmtpSettings:
+    """Check the profile's [email] table; every problem names the key to fix.
+
+    Without email.from_address, messages come from the practice's own email.
+    """
     if config_path is None:
         raise TakehomeError(
             "no practice profile: email settings live in its [email] table; "
             "create one with `takehome init`, then fill in [email]"
         )
     source = config_path
-    if not section.host:
-        raise TakehomeError(f"{source}: email.host is not set; add your mail server's name")
-    if not section.from_address:
+    missing = missing_settings(section, config_path, practice_email)
+    if missing:
+        what = {
+            "email.host": "your mail server's name",
+            "email.from_address": "the address to send from",
+        }
+        verb = "is" if len(missing) == 1 else "are"
         raise TakehomeError(
-            f"{source}: email.from_address is not set; add the address to send from"
+            f"{source}: {' and '.join(missing)} {verb} not set; add "
+            + " and ".join(what[key] for key in missing)
         )
+    from_address = section.from_address or practice_email
+    where = "email.from_address" if section.from_address else "practice.email"
     problems = email_value_problems(section, config_path)
     if problems:
         raise TakehomeError(problems[0])
@@ -158,7 +175,7 @@ def smtp_settings(section: EmailSection, config_path: Path | None) -> SmtpSettin
         port=section.port or DEFAULT_PORTS[section.security],
         security=section.security,
         username=section.username,
-        from_address=check_address(section.from_address, f"{source}: email.from_address"),
+        from_address=check_address(from_address, f"{source}: {where}"),
         rate_limit=section.rate_limit,
         timeout=section.timeout,
         ca_file=ca_file,

@@ -112,11 +112,17 @@ class Topic(_Strict):
     def _no_placeholders(self) -> Topic:
         # A file fresh from `takehome new` must never reach a client, nor be
         # matched to a booking service, before the therapist has written it.
-        where = _placeholder(self.model_dump(mode="json"))
-        if where is not None:
+        places = list(_placeholders(self.model_dump(mode="json")))
+        if places:
+            fix = "write your own text there"
+            if "conditions.example-condition" in places:
+                fix += (
+                    ", and rename [conditions.example-condition] to your condition's key "
+                    "(lower-case words joined by hyphens, like [conditions.knee-pain])"
+                )
+            held = "still holds" if len(places) == 1 else "still hold"
             raise ValueError(
-                f"{where} still holds the placeholder text of `takehome new`; "
-                "write your own text there"
+                f"{', '.join(places)} {held} the placeholder text of `takehome new`; {fix}"
             )
         return self
 
@@ -139,23 +145,22 @@ PLACEHOLDERS = frozenset(
 )
 
 
-def _placeholder(value, where: str = "") -> str | None:
-    """The place of the first placeholder left in a topic's data, or None."""
+def _placeholders(value, where: str = ""):
+    """The place of every placeholder left in a topic's data (a condition key
+    that is one stands for its whole table)."""
     if isinstance(value, str):
-        return where if value.strip() in PLACEHOLDERS else None
-    if isinstance(value, dict):
+        if value.strip() in PLACEHOLDERS:
+            yield where
+    elif isinstance(value, dict):
         for key, item in value.items():
+            place = f"{where}.{key}".lstrip(".")
             if str(key) in PLACEHOLDERS:
-                return f"{where}.{key}".lstrip(".")
-            found = _placeholder(item, f"{where}.{key}".lstrip("."))
-            if found:
-                return found
-    if isinstance(value, list):
+                yield place
+            else:
+                yield from _placeholders(item, place)
+    elif isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            found = _placeholder(item, f"{where}[{index}]")
-            if found:
-                return found
-    return None
+            yield from _placeholders(item, f"{where}[{index}]")
 
 
 @dataclass(frozen=True)

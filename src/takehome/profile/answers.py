@@ -38,12 +38,27 @@ class Answer:
     """What to do with one typed answer.
 
     ``problem`` set: say it and ask again. ``confirm`` set: ask that yes/no
-    question, and use ``value`` on yes. Otherwise use ``value`` (None: skipped).
+    question, and use ``value`` on yes. ``note`` set: say it. Otherwise use
+    ``value`` (None: skipped).
     """
 
     value: str | None
     problem: str | None = None
     confirm: str | None = None
+    note: str | None = None  # say this, and use ``value``
+
+
+# Said with a question, where the profile file's comment would mislead.
+QUESTION_HINTS = {
+    "logo": "Logo: a PNG, JPEG or SVG file (its path from the folder you are in)",
+    "brand_color": "Brand colour for headings and rules: a code like #2f5d62, "
+    "or a name such as sage green, navy or plum",
+}
+
+
+def question(key: str, comment: str) -> str:
+    """The question `init` asks for ``key``."""
+    return QUESTION_HINTS.get(key, comment)
 
 
 def palette_hint() -> str:
@@ -92,7 +107,7 @@ def _colour(text: str) -> Answer:
         return Answer(("#" + text.lstrip("#")).lower())
     name = " ".join(text.lower().split())
     if name in PALETTE:
-        return Answer(PALETTE[name], confirm=f"Use {PALETTE[name]} for {name}?")
+        return Answer(PALETTE[name], note=f"{name} is {PALETTE[name]}")
     return Answer(
         None,
         problem=(
@@ -109,7 +124,7 @@ def _logo(text: str, base: Path) -> Answer:
     if not path.is_absolute():
         path = base / path
     try:
-        load_logo(path, f"logo {text}", hint="check the path")
+        load_logo(path, "logo", hint="check the path (from the folder you are in)")
     except TakehomeError as exc:
         return Answer(None, problem=str(exc))
     return Answer(str(path.resolve()))
@@ -146,4 +161,6 @@ def ask(key: str, question: str, prompt, confirm, say) -> str | None:
             continue
         if answer.confirm and not confirm(answer.confirm):
             continue
+        if answer.note:
+            say(f"  {answer.note}")
         return answer.value

@@ -21,17 +21,21 @@ def check_values(
     Returns the values to store and a note for each one changed on the way (a
     booking link given https://, a colour name given its code).
     """
+    from takehome.errors import ManyProblems
     from takehome.profile.answers import check_answer
 
     checked: dict[str, str | None] = {}
     notes: list[str] = []
+    problems: list[str] = []
     for key, value in values.items():
         answer = check_answer(key, value or "")
         if answer.problem:
-            raise TakehomeError(f"{labels.get(key, key)}: {answer.problem}")
-        if answer.confirm:
+            problems.append(f"{labels.get(key, key)}: {answer.problem}")
+        elif answer.confirm or answer.note:
             notes.append(f"{labels.get(key, key)}: stored as {answer.value}")
         checked[key] = answer.value
+    if problems:
+        raise ManyProblems(problems)  # every bad value at once, nothing written
     return checked, notes
 
 
@@ -62,12 +66,13 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
     _make_folder(path.parent)
     copied: dict[str, Path] = {}
     if customize is not None:
-        copied = copy_library(customize)
-        for key, folder in copied.items():
+        folders, new = copy_library(customize)
+        copied = folders if new else {}
+        for key, folder in folders.items():
             sections["library"][key] = str(folder)
 
     doc = tomlkit.document()
-    doc.add(tomlkit.comment("takehome practice profile. Docs: the README's 'Practice profile'."))
+    doc.add(tomlkit.comment("takehome practice profile. Docs: the README's 'Your practice'."))
     doc.add(tomlkit.comment("Lines starting with # are notes; remove the # to use a setting."))
     for section in ("practice", "output"):
         table = tomlkit.table()
@@ -134,11 +139,13 @@ def _remove_copies(copied: dict[str, Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def copy_library(folder: Path) -> dict[str, Path]:
+def copy_library(folder: Path) -> tuple[dict[str, Path], bool]:
     """Copy the built-in templates and handouts into ``folder`` for editing.
 
     They are copied into a temporary folder inside ``folder`` and renamed into
-    place, so a failure leaves neither half a copy nor a folder in the way.
+    place, so a failure leaves neither half a copy nor a folder in the way. A
+    folder that already holds both (an earlier --customize) is used as it is.
+    Returns the two folders and whether they were copied now.
     """
     import os
     import shutil
@@ -147,6 +154,8 @@ def copy_library(folder: Path) -> dict[str, Path]:
     from takehome.paths import builtin_handouts_dir, builtin_templates_dir
 
     targets = {"templates": folder / "templates", "handouts": folder / "handouts"}
+    if all(target.is_dir() and not target.is_symlink() for target in targets.values()):
+        return {key: path.resolve() for key, path in targets.items()}, False
     for target in targets.values():
         if target.exists() or target.is_symlink():
             raise TakehomeError(f"{target}: already exists; choose an empty folder for --customize")
@@ -154,6 +163,8 @@ def copy_library(folder: Path) -> dict[str, Path]:
     done: dict[str, Path] = {}
     try:
         _make_folder(folder)
+        for left in folder.glob(".takehome-copy-*"):
+            shutil.rmtree(left, ignore_errors=True)  # a copy a killed run left behind
         staging = Path(tempfile.mkdtemp(prefix=".takehome-copy-", dir=folder))
         try:
             for key, source in sources.items():
@@ -169,7 +180,7 @@ def copy_library(folder: Path) -> dict[str, Path]:
             f"{folder}: cannot copy the templates and topics there ({exc.strerror or exc}); "
             "choose another folder for --customize"
         ) from None
-    return {key: path.resolve() for key, path in targets.items()}
+    return {key: path.resolve() for key, path in targets.items()}, True
 
 
 # --- Changing a profile (`takehome config set`, `init --customize` on an existing one) --
@@ -219,7 +230,14 @@ def _checked_value(dotted: str, value: str | None):
 
     known = known_settings()
     if dotted not in known:
-        guess = difflib.get_close_matches(dotted, known, n=1)
+        if "password" in dotted:
+            raise TakehomeError(
+                f"{dotted}: the password is never stored in the profile; set the "
+                "TAKEHOME_SMTP_PASSWORD variable, or let `takehome send --send` ask for it"
+            )
+        # "phone" alone: the setting of that name in whichever section has it.
+        guess = [name for name in known if name.split(".", 1)[1] == dotted]
+        guess = guess or difflib.get_close_matches(dotted, known, n=1)
         hint = f"did you mean {guess[0]}?" if guess else "see `takehome config` for the names"
         raise TakehomeError(f"{dotted}: not a setting; {hint}")
     if value is None or not value.strip():
@@ -306,10 +324,11 @@ def customize_existing(path: Path, folder: Path) -> dict[str, Path]:
     problems = data_problems(path, _read_document(path).unwrap())
     if problems:
         raise TakehomeError(f"{problems[0]} (fix the profile first; nothing was copied)")
-    copied = copy_library(folder)
+    folders, new = copy_library(folder)
     try:
-        set_values(path, {f"library.{key}": str(target) for key, target in copied.items()})
+        set_values(path, {f"library.{key}": str(target) for key, target in folders.items()})
     except BaseException:
-        _remove_copies(copied)
+        if new:
+            _remove_copies(folders)
         raise
-    return copied
+    return folders

@@ -27,6 +27,10 @@ from takehome.model.handout import Handout
 from takehome.render.options import RenderOptions
 
 PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
+# Which command made the file: a batch may replace only a handout a batch made
+# (an earlier version of a row), never one made by hand with `make` or `send`.
+MADE_BY_KEY = "TakehomeMadeBy"
+MADE_BY_BATCH = "batch"
 # Reading an old PDF to compare: far above any handout, so a stray huge file
 # named like one is not read whole.
 MAX_PDF_BYTES = 50 * 1024 * 1024
@@ -107,15 +111,24 @@ def handout_fingerprint(
 
 def read_fingerprint(path: Path) -> str | None:
     """The fingerprint stored in a PDF, or None (not a takehome PDF, damaged, missing)."""
+    return read_info(path)[0]
+
+
+def read_info(path: Path) -> tuple[str | None, str | None]:
+    """The fingerprint stored in a PDF and which command made it (None, None if unknown)."""
     try:
         data = read_regular(path, limit=MAX_PDF_BYTES, what="a handout")
     except Exception:  # any unreadable file is simply "not a match"
-        return None
-    return fingerprint_of(data)
+        return None, None
+    return _info(data)
 
 
 def fingerprint_of(data: bytes) -> str | None:
     """The fingerprint stored in PDF bytes, or None."""
+    return _info(data)[0]
+
+
+def _info(data: bytes) -> tuple[str | None, str | None]:
     import io
     import logging
 
@@ -124,11 +137,12 @@ def fingerprint_of(data: bytes) -> str | None:
     # pypdf logs about damaged files; a damaged file is just "no fingerprint".
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        info = PdfReader(io.BytesIO(data)).metadata
-        value = info.get(f"/{PDF_KEY}") if info else None
+        info = PdfReader(io.BytesIO(data)).metadata or {}
+        values = [info.get(f"/{key}") for key in (PDF_KEY, MADE_BY_KEY)]
     except Exception:  # pypdf raises many kinds on damaged files
-        return None
-    return str(value) if value else None
+        return None, None
+    fingerprint, made_by = (str(value) if value else None for value in values)
+    return fingerprint, made_by
 
 
 def matching_or_free(base: Path, fingerprint: str, tries: int = 100) -> Path:

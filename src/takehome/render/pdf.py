@@ -24,7 +24,7 @@ from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
 from takehome.render import fonts
-from takehome.render.fingerprint import PDF_KEY, handout_fingerprint
+from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
 from takehome.render.warning_text import UNPRINTABLE
@@ -218,11 +218,12 @@ class Renderer:
         """The fingerprint of this handout's inputs with these templates."""
         return handout_fingerprint(handout, self.options, tuple(self.template_dirs))
 
-    def pdf(self, handout: Handout) -> Rendered:
+    def pdf(self, handout: Handout, made_by: str = "make") -> Rendered:
         """Render the handout to PDF bytes, with warnings for the user.
 
         Any failure is a TakehomeError; the PDF carries the fingerprint of its
-        inputs, and never an embedded file.
+        inputs and the command that made it (``made_by``: a batch replaces only
+        what a batch made), and never an embedded file.
         """
         html = self.html(handout, _prebuilt=True)
         fingerprint = self.fingerprint(handout)
@@ -245,7 +246,7 @@ class Renderer:
                 url_fetcher=self._fetcher,
             ).render(font_config=self._font_config, stylesheets=[self._print_stylesheet()])
             self._refuse_attachments(document)
-            _set_metadata(document.metadata, handout, fingerprint)
+            _set_metadata(document.metadata, handout, fingerprint, made_by)
             data = document.write_pdf(custom_metadata=True, attachments=None)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
@@ -305,7 +306,7 @@ def _font_face_rule(face: dict) -> str:
     )
 
 
-def _set_metadata(metadata, handout: Handout, fingerprint: str) -> None:
+def _set_metadata(metadata, handout: Handout, fingerprint: str, made_by: str) -> None:
     # The PDF's document information is ours alone: a template's <meta> tags
     # (author, description, keywords, any custom name) never reach it, so no
     # detail can ride along unseen in an emailed file. The title stays.
@@ -314,7 +315,7 @@ def _set_metadata(metadata, handout: Handout, fingerprint: str) -> None:
     metadata.keywords = []
     metadata.generator = "takehome"
     metadata.created = metadata.modified = None
-    metadata.custom = {PDF_KEY: fingerprint}
+    metadata.custom = {PDF_KEY: fingerprint, MADE_BY_KEY: made_by}
 
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")
