@@ -665,8 +665,9 @@ def test_a_handout_made_by_hand_is_never_replaced_by_a_batch(run):
     result = run("batch", "clients.csv", "-j", "1", *DATE)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "Note: row 2: 2026-11-25_ben-okafor_glutes.pdf was made by hand from other details "
-        "and is kept; this row's handout is 2026-11-25_ben-okafor_glutes-2.pdf",
+        "Note: row 2: 2026-11-25_ben-okafor_glutes.pdf was made by hand or by an earlier "
+        "version of takehome from other details and is kept (--force replaces it); this "
+        "row's handout is 2026-11-25_ben-okafor_glutes-2.pdf",
         "1 written, 0 skipped (already there), 0 failed in handouts-out",
     ]
     assert mine.read_bytes() == before and "Try the figure-4 stretch." in pdf_text(mine)

@@ -403,3 +403,82 @@ def test_init_customize_again_uses_the_copies_already_there(run, tmp_path):
         "Using the templates and handouts already in lib; edit them there."
     )
     assert (tmp_path / "lib" / "templates" / "print.css").read_text() == "/* mine */\n"
+
+
+def test_a_placeholder_sentence_left_in_a_paragraph_is_caught(tmp_path):
+    from takehome.model.topic import TopicFileError, load_topic
+
+    text = Path(__file__).parent.parent / "handouts" / "glutes.toml"
+    path = tmp_path / "glutes.toml"
+    original = text.read_text()
+    path.write_text(
+        original.replace(
+            'intro = """', 'intro = """Replace this with a short paragraph about these muscles. ', 1
+        )
+    )
+    with pytest.raises(TopicFileError, match="intro still holds the placeholder text"):
+        load_topic(path)
+
+
+def test_the_practice_email_as_sender_must_be_an_address(run):
+    Path("takehome.toml").write_text(
+        '[practice]\nname = "Calm"\nemail = "info (at) calm.example"\n'
+        '[email]\nhost = "smtp.example.com"\n'
+    )
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "practice.email: 'info (at) calm.example' is not an email address" in checked.output
+    Path("takehome.toml").write_text(
+        '[practice]\nname = "Calm"\nemail = "info (at) calm.example"\n'
+    )
+    dry = run("send", "glutes", "--client", "Bo Li", "--to", "bo@example.com")
+    assert dry.output.splitlines()[-1].startswith(
+        "Before a real send, set email.host and email.from_address in "
+    )
+
+
+def test_a_dry_run_shows_what_the_sent_log_warns_of(run):
+    Path("handouts-out").mkdir()
+    Path("handouts-out/sent-log.jsonl").write_text('{"time": "2026-11-25T10:00:00+00:00", "st')
+    dry = run("send", "glutes", "--client", "Bo Li", "--to", "bo@example.com")
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("Warning: ") and "the last line was cut off" in dry.output
+
+
+def test_config_set_checks_email_values_even_in_a_profile_broken_elsewhere(run):
+    Path("takehome.toml").write_text('[practice]\nname = "X"\nbogus = 1\n')
+    result = run("config", "set", "email.from_address", "not an address")
+    assert result.exit_code == 1 and "email.from_address" in result.output
+    assert "from_address" not in Path("takehome.toml").read_text()
+
+
+def test_config_set_takes_a_ca_file_from_where_you_are(run, tmp_path):
+    import trustme
+
+    run("init", "profile/takehome.toml", "--no-input", "--name", "X")
+    trustme.CA().cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    result = run("--config", "profile/takehome.toml", "config", "set", "email.ca_file", "ca.pem")
+    assert result.exit_code == 0, result.output
+    assert f'ca_file = "{tmp_path / "ca.pem"}"' in Path("profile/takehome.toml").read_text()
+
+
+def test_customize_adopts_only_its_own_copies_and_sweeps_only_its_own_leftovers(run):
+    Path("lib/templates").mkdir(parents=True)
+    Path("lib/handouts").mkdir()
+    planted = run("init", "a.toml", "--no-input", "--customize", "lib")
+    assert planted.exit_code == 1 and "already exists" in planted.output
+    Path("lib2/.takehome-copy-mine").mkdir(parents=True)
+    (Path("lib2/.takehome-copy-mine") / "data").write_text("mine")
+    assert run("init", "b.toml", "--no-input", "--customize", "lib2").exit_code == 0
+    assert (Path("lib2/.takehome-copy-mine") / "data").read_text() == "mine"
+
+
+def test_init_path_forms(run):
+    assert run("init", "newdir/", "--no-input", "--name", "X").exit_code == 0
+    assert Path("newdir/takehome.toml").is_file()
+    Path("dangling.toml").symlink_to("nowhere.toml")
+    result = run("init", "dangling.toml", "--no-input", "--customize", "lib")
+    assert result.exit_code == 1 and result.output.startswith(
+        "Error: dangling.toml: already exists"
+    )
+    assert not Path("lib").exists()

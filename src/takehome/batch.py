@@ -109,22 +109,22 @@ MAX_NUMBER = 100
 
 def _choose(
     base: Path, taken: set[Path], fingerprint: str, force: bool
-) -> tuple[Path, str, Path | None]:
+) -> tuple[Path, str, tuple[Path, bool] | None]:
     """The file for one row, and what is there: "new", "same" (this very handout),
     "changed" (an earlier version a batch made) or "force"; plus the first file
-    passed over because it was made by hand.
+    passed over because a batch did not make it (and whether takehome did).
 
     Two rows that would share a name (the same client twice in a day) get "-2",
     "-3" by row order. A file made from other details by `make` or `send` (or
     by anything else) is never replaced: the row takes the next free name, so
     a re-run finds it there.
     """
-    passed_over = None
+    passed_over = None  # (the first file kept, whether an earlier takehome made it)
     for number in range(1, MAX_NUMBER + 1):
         path = numbered(base, number)
         if path in taken:
             continue
-        state = None
+        state, found = None, None
         if not (path.exists() or path.is_symlink()):
             state = "new"
         elif force:
@@ -138,7 +138,7 @@ def _choose(
         if state is not None:
             taken.add(path)
             return path, state, passed_over
-        passed_over = passed_over or path
+        passed_over = passed_over or (path, found is not None)
     raise TakehomeError(
         f"{base.parent}: {MAX_NUMBER} handouts of this name are there already; "
         "move old handouts out of that folder"
@@ -157,6 +157,7 @@ def plan_batch(
     force: bool = False,
     template_dirs: tuple[Path, ...] = (),
     topic_label: str = "a default topic",
+    force_label: str = "force=True",
 ) -> Plan:
     """Validate every row and choose its file; write nothing.
 
@@ -210,9 +211,15 @@ def plan_batch(
             continue
         note = None
         if passed_over is not None:
+            kept, by_takehome = passed_over
+            how = (
+                "by hand or by an earlier version of takehome"
+                if by_takehome
+                else "by something other than takehome"
+            )
             note = (
-                f"row {row.row}: {passed_over.name} was made by hand from other details and "
-                f"is kept; this row's handout is {path.name}"
+                f"row {row.row}: {kept.name} was made {how} from other details and is kept "
+                f"({force_label} replaces it); this row's handout is {path.name}"
             )
         if state == "same":
             settled.append(

@@ -54,6 +54,12 @@ def _check(workspace, report: Report) -> None:
         practice = profile.practice
         if profile.path:
             report.profile = str(profile.path)
+            # Loading does not need the [email] values; `send` will: check them now.
+            from takehome.mail.settings import email_value_problems
+
+            report.problems += email_value_problems(
+                profile.config.email, profile.path, profile.practice.email
+            )
         library, template_dirs = workspace.library, workspace.template_dirs
     except TakehomeError:
         # Every problem in the profile, then go on with whatever folders it names

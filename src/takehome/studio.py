@@ -139,6 +139,7 @@ class SendResult:
     dry_run: bool
     lines: list[str] = field(default_factory=list)  # one per message in a dry run
     already: int = 0  # in a dry run: messages the sent log shows as sent (a send skips them)
+    warnings: list[Problem] = field(default_factory=list)  # e.g. a cut-off sent-log line
     tally: object | None = None  # mail.sending.Tally
     log_path: Path | None = None
 
@@ -352,6 +353,7 @@ class Studio:
             force=force,
             template_dirs=self.template_dirs,
             topic_label=self.labels.default_topics,
+            force_label=self.labels.force,
         )
         warnings = [Problem(w) for w in table.warnings]
         return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
@@ -487,7 +489,8 @@ class Studio:
         if not really:
             log = SentLog(plan.folder).read()
             lines, already = dry_run(plan.messages, log, resend, self.labels.resend)
-            return SendResult(dry_run=True, lines=lines, already=already)
+            warnings = [Problem(w, file=log.path) for w in log.warnings]
+            return SendResult(dry_run=True, lines=lines, already=already, warnings=warnings)
         if not plan.real:
             # A dry-run plan may carry a placeholder From address: never send it.
             raise TakehomeError(

@@ -17,13 +17,16 @@ def _flag(key: str) -> str:
 
 def _profile_options(command):
     # One --flag per profile field, so `init` can run without questions.
+    from takehome.profile.answers import question
+
     for key in reversed(list(PROFILE_FIELDS)):
-        command = click.option(_flag(key), key, help=PROFILE_FIELDS[key][1] + ".")(command)
+        text = question(key, PROFILE_FIELDS[key][1])
+        command = click.option(_flag(key), key, help=text + ".")(command)
     return command
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path())
 @_profile_options
 @click.option(
     "--customize",
@@ -46,9 +49,10 @@ def init(path, customize, no_input, **values):
     from takehome.profile.answers import ask, question
     from takehome.profile.write import check_values, customize_existing, write_config
 
-    path = path or user_config_path()
-    if path.is_dir():
-        path = path / CONFIG_NAME
+    typed = path or ""
+    path = Path(path) if path else user_config_path()
+    if path.is_dir() or typed.endswith(("/", "\\")):
+        path = path / CONFIG_NAME  # a folder: the profile goes inside it
     given = {key: value for key, value in values.items() if value is not None}
     if path.exists():
         if customize is None or given:

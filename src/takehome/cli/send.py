@@ -119,6 +119,7 @@ def send(
 
     if not really_send:
         result = studio.send(plan, resend=resend)
+        echo_all("Warning", result.warnings)
         echo_all("", result.lines, err=False)
         skipped = (
             f" ({result.already} of them already sent: a real send skips those)"

@@ -107,7 +107,15 @@ def dry_run(
         )
         if log is not None and not resend and log.has(delivery.to, delivery.handout):
             already += 1
-            line += f"; already sent, by the sent log: a real send skips it (unless {resend_label})"
+            if log.state(delivery.to, delivery.handout) == UNCERTAIN:
+                line += (
+                    "; marked uncertain in the sent log (it may have arrived): a real send "
+                    f"skips it (unless {resend_label})"
+                )
+            else:
+                line += (
+                    f"; already sent, by the sent log: a real send skips it (unless {resend_label})"
+                )
         lines.append(line)
     return lines, already
 

@@ -70,9 +70,19 @@ def missing_settings(
     if config_path is None:
         return ["email.host", "email.from_address"]
     missing = [] if section.host else ["email.host"]
-    if not (section.from_address or practice_email):
+    if not (section.from_address or _is_address(practice_email)):
         missing.append("email.from_address")
     return missing
+
+
+def _is_address(text: str | None) -> bool:
+    if not text:
+        return False
+    try:
+        check_address(text, "address")
+    except TakehomeError:
+        return False
+    return True
 
 
 PLACEHOLDER_FROM = "not-set-yet@example.invalid"
@@ -107,7 +117,9 @@ def dry_run_settings(section: EmailSection, config_path: Path | None, practice) 
     )
 
 
-def email_value_problems(section: EmailSection, config_path: Path) -> list[str]:
+def email_value_problems(
+    section: EmailSection, config_path: Path, practice_email: str | None = None
+) -> list[str]:
     """Every [email] value that is set but wrong (for `check`, `config set` and send).
 
     What is not set yet is not a problem here: a profile is filled in one
@@ -119,6 +131,15 @@ def email_value_problems(section: EmailSection, config_path: Path) -> list[str]:
             check_address(section.from_address, f"{source}: email.from_address")
         except TakehomeError as exc:
             problems.append(str(exc))
+    elif section.host and practice_email:
+        # Messages would come from the practice's email: it must be an address.
+        try:
+            check_address(practice_email, f"{source}: practice.email")
+        except TakehomeError:
+            problems.append(
+                f"{source}: practice.email: '{practice_email}' is not an email address, and "
+                "messages would come from it; set email.from_address to the address to send from"
+            )
     remote = section.host and section.host not in LOCAL_HOSTS
     if section.security == "none" and section.username and remote:
         problems.append(
@@ -166,7 +187,7 @@ def smtp_settings(
         )
     from_address = section.from_address or practice_email
     where = "email.from_address" if section.from_address else "practice.email"
-    problems = email_value_problems(section, config_path)
+    problems = email_value_problems(section, config_path, practice_email)
     if problems:
         raise TakehomeError(problems[0])
     ca_file = resolve_path(config_path, section.ca_file) if section.ca_file else None

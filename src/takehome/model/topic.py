@@ -131,25 +131,30 @@ class Topic(_Strict):
 # "write yours here", matched whole: a real sentence that merely contains
 # "replace with" is never taken for one. (The skeleton's sensible defaults,
 # such as "Wear loose, comfortable clothes.", may stay.)
-PLACEHOLDERS = frozenset(
+# The long ones are caught anywhere in a field (a paragraph added after one
+# still leaves it in); the short ones only as the whole field.
+PLACEHOLDER_SENTENCES = frozenset(
     {
         "Replace this with a short paragraph about these muscles.",
         "Replace this with what happens during the massage.",
         "Replace with the stretch's name",
-        "First step.",
-        "Second step.",
-        "example-condition",
-        "Example condition",
         "Replace with advice for clients who have this condition.",
     }
 )
+PLACEHOLDERS = PLACEHOLDER_SENTENCES | {
+    "First step.",
+    "Second step.",
+    "example-condition",
+    "Example condition",
+}
 
 
 def _placeholders(value, where: str = ""):
     """The place of every placeholder left in a topic's data (a condition key
     that is one stands for its whole table)."""
     if isinstance(value, str):
-        if value.strip() in PLACEHOLDERS:
+        text = " ".join(value.split())
+        if text in PLACEHOLDERS or any(s in text for s in PLACEHOLDER_SENTENCES):
             yield where
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -280,15 +280,22 @@ def config_problems(path: Path) -> list[str]:
 def data_problems(path: Path, data: dict) -> list[str]:
     """Every problem in a profile's data (as read from ``path``): values, the logo,
     the library folders, and the [email] values that are set."""
+    from takehome.mail.settings import email_value_problems
+
     problems = []
     try:
-        config = ConfigFile.model_validate(data)
+        ConfigFile.model_validate(data)
     except ValidationError as exc:
         problems += [_config_error(path, err) for err in exc.errors(include_url=False)]
+    # The [email] values are checked even when other sections are wrong.
+    try:
+        email = EmailSection.model_validate(data.get("email") or {})
+    except (ValidationError, TypeError):
+        pass
     else:
-        from takehome.mail.settings import email_value_problems
-
-        problems += email_value_problems(config.email, path)
+        practice = data.get("practice") if isinstance(data.get("practice"), dict) else {}
+        practice_email = practice.get("email") if isinstance(practice.get("email"), str) else None
+        problems += email_value_problems(email, path, practice_email)
     # The logo and the folders are checked even when other values are wrong.
     practice = data.get("practice") if isinstance(data.get("practice"), dict) else {}
     if isinstance(practice.get("logo"), str):

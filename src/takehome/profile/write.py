@@ -48,8 +48,11 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
     """
     import tomlkit
 
-    if path.exists():
-        raise TakehomeError(f"{path}: already exists; edit it, or remove it first to start again")
+    if path.exists() or path.is_symlink():
+        raise TakehomeError(
+            f"{path}: already exists; change a setting with `takehome config set KEY VALUE`, "
+            "or remove the file first to start again"
+        )
     sections: dict[str, dict] = {"practice": {}, "output": {}, "library": {}}
     for key, value in values.items():
         if value not in (None, ""):
@@ -139,6 +142,34 @@ def _remove_copies(copied: dict[str, Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# Marks a library folder copied by --customize (only such a folder is reused),
+# and a staging folder being copied (only such a folder, once old, is swept).
+LIBRARY_MARK = ".takehome-library"
+STAGING_MARK = ".takehome-staging"
+STALE_STAGING_SECONDS = 600
+
+
+def _is_our_copy(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / LIBRARY_MARK).is_file()
+
+
+def _sweep_staging(folder: Path) -> None:
+    """Remove the staging folders of copies a killed run left behind (ours, and old)."""
+    import shutil
+    import time
+
+    for left in folder.glob(".takehome-copy-*"):
+        mark = left / STAGING_MARK
+        try:
+            if left.is_symlink() or not mark.is_file():
+                continue  # not ours
+            if time.time() - mark.stat().st_mtime < STALE_STAGING_SECONDS:
+                continue  # perhaps another init copying right now
+        except OSError:
+            continue
+        shutil.rmtree(left, ignore_errors=True)
+
+
 def copy_library(folder: Path) -> tuple[dict[str, Path], bool]:
     """Copy the built-in templates and handouts into ``folder`` for editing.
 
@@ -154,7 +185,7 @@ def copy_library(folder: Path) -> tuple[dict[str, Path], bool]:
     from takehome.paths import builtin_handouts_dir, builtin_templates_dir
 
     targets = {"templates": folder / "templates", "handouts": folder / "handouts"}
-    if all(target.is_dir() and not target.is_symlink() for target in targets.values()):
+    if all(_is_our_copy(target) for target in targets.values()):
         return {key: path.resolve() for key, path in targets.items()}, False
     for target in targets.values():
         if target.exists() or target.is_symlink():
@@ -163,12 +194,15 @@ def copy_library(folder: Path) -> tuple[dict[str, Path], bool]:
     done: dict[str, Path] = {}
     try:
         _make_folder(folder)
-        for left in folder.glob(".takehome-copy-*"):
-            shutil.rmtree(left, ignore_errors=True)  # a copy a killed run left behind
+        _sweep_staging(folder)
         staging = Path(tempfile.mkdtemp(prefix=".takehome-copy-", dir=folder))
         try:
+            (staging / STAGING_MARK).write_text("takehome: a copy being made\n")
             for key, source in sources.items():
                 shutil.copytree(source, staging / key)
+                (staging / key / LIBRARY_MARK).write_text(
+                    "takehome: copied by `takehome init --customize`; edit the files here\n"
+                )
             for key, target in targets.items():
                 os.rename(staging / key, target)
                 done[key] = target
@@ -190,6 +224,7 @@ _INTEGERS = {"email.port", "email.rate_limit"}
 _NUMBERS = {"email.timeout"}
 _BOOLEANS = {"email.require_consent"}
 _FOLDERS = {"library.templates", "library.handouts"}
+_FILES = {"email.ca_file"}
 _YES, _NO = {"true", "yes", "y", "on", "1"}, {"false", "no", "n", "off", "0"}
 
 
@@ -204,6 +239,12 @@ def _typed(dotted: str, value: str):
         if word not in _YES | _NO:
             raise TakehomeError(f"{dotted}: '{value}' is not yes or no; give true or false")
         return word in _YES
+    if dotted in _FILES:
+        # Typed relative to where you are (like the logo), stored absolute.
+        file = Path(value).expanduser().resolve()
+        if not file.is_file():
+            raise TakehomeError(f"{dotted}: {file} is not a file; check the path")
+        return str(file)
     if dotted in _FOLDERS:
         # Typed relative to where you are (like the logo), stored absolute.
         folder = Path(value).expanduser().resolve()
