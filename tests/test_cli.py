@@ -392,3 +392,19 @@ def test_a_template_or_stylesheet_that_is_not_utf8_is_one_line(run, tmp_path):
         "save it as UTF-8"
     ) in checked.output.splitlines()
     assert "Traceback" not in checked.output
+
+
+def test_help_starts_without_the_heavy_imports():
+    # Speed itself is measured in bench/startup.py; this keeps the cause away.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['takehome', '--help']\n"
+        "from takehome.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'weasyprint', 'pydantic', 'jinja2', 'pypdf', 'platformdirs'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr

@@ -7,13 +7,9 @@ are imported at start-up; the rest loads inside the command that needs it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from takehome import __version__
-from takehome.errors import ManyProblems, TakehomeError
-from takehome.interrupts import exit_code
 from takehome.profile.fields import ENV_VAR
 
 
@@ -21,6 +17,10 @@ class _Group(click.Group):
     """Turns a TakehomeError anywhere below into one line and exit status 1."""
 
     def invoke(self, ctx):
+        # Imported here, not at start-up: `takehome --help` never gets this far.
+        from takehome.errors import ManyProblems, TakehomeError
+        from takehome.interrupts import exit_code
+
         try:
             return super().invoke(ctx)
         except ManyProblems as exc:
@@ -40,7 +40,7 @@ class _Group(click.Group):
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     # The user config folder is not spelled out here: finding it (platformdirs)
     # would slow down every `takehome --help`; `takehome config` shows it.
     help=f"Practice profile to use [${ENV_VAR}, ./takehome.toml, then takehome.toml "
@@ -49,7 +49,7 @@ class _Group(click.Group):
 @click.option(
     "--handouts",
     "handouts_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False),
     help="Also read topic files from this folder; they override built-in topics of the same name.",
 )
 @click.pass_context

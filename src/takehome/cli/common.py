@@ -6,7 +6,7 @@ import os
 
 import click
 
-from takehome.render.options import PAPER_SIZES
+from takehome.render.paper import PAPER_SIZES
 
 date_option = click.option(
     "--date", "date_text", metavar="YYYY-MM-DD", help="Date printed on the handouts [today]."

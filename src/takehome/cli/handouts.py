@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from pathlib import Path
 
 import click
 
@@ -70,11 +69,11 @@ def make(
 
 
 @cli.command()
-@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="CLIENTS.csv")
+@click.argument("csv_file", type=click.Path(dir_okay=False), metavar="CLIENTS.csv")
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Folder to write the handouts to [the profile's folder, else handouts-out].",
 )
 @csv_options("")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from takehome.cli import cli
-from takehome.profile.fields import CONFIG_NAME, PROFILE_FIELDS, user_config_path
+from takehome.profile.fields import CONFIG_NAME, PROFILE_FIELDS, question, user_config_path
 
 
 def _flag(key: str) -> str:
@@ -17,11 +16,8 @@ def _flag(key: str) -> str:
 
 def _profile_options(command):
     # One --flag per profile field, so `init` can run without questions.
-    from takehome.profile.answers import question
-
     for key in reversed(list(PROFILE_FIELDS)):
-        text = question(key, PROFILE_FIELDS[key][1])
-        command = click.option(_flag(key), key, help=text + ".")(command)
+        command = click.option(_flag(key), key, help=question(key) + ".")(command)
     return command
 
 
@@ -30,7 +26,7 @@ def _profile_options(command):
 @_profile_options
 @click.option(
     "--customize",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     metavar="DIR",
     help="Also copy the built-in templates and handouts into DIR to edit, and use them "
     "(on an existing profile too).",
@@ -45,11 +41,14 @@ def init(path, customize, no_input, **values):
     one setting with `takehome config set`, or add your own templates and
     topics to it with `takehome init --customize DIR`.
     """
+    from pathlib import Path
+
     from takehome.errors import TakehomeError
-    from takehome.profile.answers import ask, question
+    from takehome.profile.answers import ask
     from takehome.profile.write import check_values, customize_existing, write_config
 
     typed = path or ""
+    customize = Path(customize) if customize else None
     path = Path(path) if path else user_config_path()
     if path.is_dir() or typed.endswith(("/", "\\")):
         path = path / CONFIG_NAME  # a folder: the profile goes inside it
@@ -70,11 +69,11 @@ def init(path, customize, no_input, **values):
     for note in notes:
         click.echo(f"Note: {note}")
     if not no_input and sys.stdin.isatty():
-        for key, (_, comment) in PROFILE_FIELDS.items():
+        for key in PROFILE_FIELDS:
             if key not in values:
                 values[key] = ask(
                     key,
-                    question(key, comment),
+                    question(key),
                     prompt=lambda text: click.prompt(text, default="", show_default=False),
                     confirm=lambda text: click.confirm(text, default=True),
                     say=click.echo,
@@ -87,11 +86,11 @@ def init(path, customize, no_input, **values):
     click.echo("Check it with: takehome check")
 
 
-def _has_library(folder: Path) -> bool:
+def _has_library(folder) -> bool:
     return all((folder / name).is_dir() for name in ("templates", "handouts"))
 
 
-def _library_line(folder: Path, reused: bool) -> str:
+def _library_line(folder, reused: bool) -> str:
     if reused:
         return f"Using the templates and handouts already in {folder}; edit them there."
     return f"Copied the built-in templates and handouts into {folder}; edit them there."

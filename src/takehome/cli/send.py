@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -22,7 +21,7 @@ from takehome.cli.common import csv_options, date_option, echo_all, paper_option
 @click.option(
     "--csv",
     "csv_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     metavar="CLIENTS.csv",
     help="A day's clients instead of one: a CSV with an Email column (see batch).",
 )
@@ -170,7 +169,7 @@ def send(
         raise click.exceptions.Exit(1)
 
 
-def _send_summary(tally, problems: int, folder: Path, prefix: str = "") -> None:
+def _send_summary(tally, problems: int, folder, prefix: str = "") -> None:
     from takehome.mail.sentlog import SENT_LOG
 
     held = f", {tally.not_sent} held back by --limit" if tally.not_sent else ""

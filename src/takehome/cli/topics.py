@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from takehome.cli import cli
@@ -30,7 +28,7 @@ def list_topics(studio):
 @click.option(
     "--out",
     "folder",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Folder to write to [the profile's handouts folder, else the current folder].",
 )
 @click.pass_obj

@@ -48,19 +48,6 @@ class Answer:
     note: str | None = None  # say this, and use ``value``
 
 
-# Said with a question, where the profile file's comment would mislead.
-QUESTION_HINTS = {
-    "logo": "Logo: a PNG, JPEG or SVG file (its path from the folder you are in)",
-    "brand_color": "Brand colour for headings and rules: a code like #2f5d62, "
-    "or a name such as sage green, navy or plum",
-}
-
-
-def question(key: str, comment: str) -> str:
-    """The question `init` asks for ``key``."""
-    return QUESTION_HINTS.get(key, comment)
-
-
 def palette_hint() -> str:
     """The named colours, for a hint."""
     return ", ".join(f"{name} {code}" for name, code in PALETTE.items())

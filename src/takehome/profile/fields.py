@@ -5,7 +5,10 @@ here, so that `takehome --help` starts fast.)
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_NAME = "takehome.toml"
 ENV_VAR = "TAKEHOME_CONFIG"
@@ -16,6 +19,19 @@ def user_config_path() -> Path:
     import platformdirs
 
     return platformdirs.user_config_path("takehome") / CONFIG_NAME
+
+
+# Said with a question (and in --help), where the profile file's comment would mislead.
+QUESTION_HINTS = {
+    "logo": "Logo: a PNG, JPEG or SVG file (its path from the folder you are in)",
+    "brand_color": "Brand colour for headings and rules: a code like #2f5d62, "
+    "or a name such as sage green, navy or plum",
+}
+
+
+def question(key: str) -> str:
+    """The question `init` asks for ``key`` (also its flag's help)."""
+    return QUESTION_HINTS.get(key, PROFILE_FIELDS[key][1])
 
 
 PROFILE_FIELDS = {

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 from takehome.errors import TakehomeError
+from takehome.render.paper import DEFAULT_PAPER, PAPER_SIZES
 
-# Paper name as typed (lower case) -> the CSS @page size.
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-DEFAULT_PAPER = "letter"
+__all__ = ["DEFAULT_PAPER", "PAPER_SIZES", "RenderOptions", "check_paper"]
 
 
 def check_paper(paper: str, where: str) -> str:
