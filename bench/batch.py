@@ -31,7 +31,7 @@ DATE = dt.date(2026, 11, 25)
 
 
 def _write_clients(path: Path, count: int) -> None:
-    lines = ["Name,Topics,Conditions,Notes"]
+    lines = ["Name,Topics,Conditions,Therapist Note"]
     for i in range(count):
         topic, condition = ("glutes", "sciatica") if i % 2 else ("neck-shoulders", "desk-posture")
         lines.append(f"Client {i:04d},{topic},{condition},Walk every day. Stretch after work.")

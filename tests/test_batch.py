@@ -50,7 +50,7 @@ def planned(run, *args: str) -> list[str]:
     result = run("batch", "clients.csv", "--dry-run", *DATE, *args)
     assert result.exit_code == 0, result.output
     return sorted(
-        Path(line.split(" would write ", 1)[1]).name
+        Path(line.split(" would write ", 1)[1].split(" (")[0]).name
         for line in result.output.splitlines()
         if " would write " in line
     )
@@ -86,7 +86,7 @@ def test_first_and_last_name_columns(run):
 @pytest.mark.parametrize("next_header", ["Next Visit", "Next Appointment"])
 def test_other_column_variants(run, topics_header, email_header, next_header):
     write_csv(
-        f"Name,{email_header},{topics_header},Conditions,Notes,{next_header},Paper,Room\n"
+        f"Name,{email_header},{topics_header},Conditions,Therapist Note,{next_header},Paper,Room\n"
         "Ana Silva,ana@example.com,glutes,sciatica,Walk daily.,Dec 9 at 3 pm,A4,2\n"
     )
     row = only_row()
@@ -98,7 +98,7 @@ def test_other_column_variants(run, topics_header, email_header, next_header):
 
 def test_a_rows_details_are_printed_on_its_handout(run):
     write_csv(
-        "Name,Email,Service,Conditions,Notes,Next Appointment,Paper,Room\n"
+        "Name,Email,Service,Conditions,Therapist Note,Next Appointment,Paper,Room\n"
         "Ana Silva,ana@example.com,glutes,sciatica,Walk daily.,Dec 9 at 3 pm,A4,2\n"
     )
     assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
@@ -169,18 +169,19 @@ def test_one_column_file_with_topic_option(run):
 
 def test_quoted_fields_with_commas_and_line_breaks(run):
     write_csv(
-        "Name,Topics,Notes\n"
+        "Name,Topics,Therapist Note\n"
         '"Silva, Ana",glutes,"Walk daily, rest on Sunday.\nStretch after work."\n'
         'Ben Okafor,neck-shoulders,"Short note"\n'
     )
     result = run("batch", "clients.csv", "-j", "1", *DATE)
     assert result.exit_code == 0, result.output
+    # "Silva, Ana" in a name column is Ana Silva (Last, First).
     assert written() == [
+        "2026-11-25_ana-silva_glutes.pdf",
         "2026-11-25_ben-okafor_neck-shoulders.pdf",
-        "2026-11-25_silva-ana_glutes.pdf",
     ]
     lines = (
-        pdf_reader(OUT / "2026-11-25_silva-ana_glutes.pdf").pages[-1].extract_text().splitlines()
+        pdf_reader(OUT / "2026-11-25_ana-silva_glutes.pdf").pages[-1].extract_text().splitlines()
     )
     assert "Walk daily, rest on Sunday." in lines and "Stretch after work." in lines
 
@@ -249,7 +250,8 @@ def test_file_without_a_name_column_is_one_clear_error(run):
     assert result.exit_code == 1
     assert result.output == (
         "Error: clients.csv: no name column (columns found: 'Email', 'Service'); "
-        "name one column 'Name' (or use 'First Name' and 'Last Name')\n"
+        "name one column 'Name' (or use 'First Name' and 'Last Name'); known name columns: "
+        "Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee Name\n"
     )
     assert not OUT.exists()
 
@@ -277,7 +279,10 @@ def test_rerun_skips_what_exists_and_force_rewrites(run):
 
 
 def test_same_client_twice_gets_two_files(run):
-    write_csv("Name,Topics,Notes\nAna Silva,glutes,Morning visit\nAna Silva,glutes,Evening visit\n")
+    write_csv(
+        "Name,Topics,Therapist Note\n"
+        "Ana Silva,glutes,Morning visit\nAna Silva,glutes,Evening visit\n"
+    )
     assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
     assert written() == ["2026-11-25_ana-silva_glutes-2.pdf", "2026-11-25_ana-silva_glutes.pdf"]
     assert "Morning visit" in pdf_text(OUT / "2026-11-25_ana-silva_glutes.pdf")
@@ -290,7 +295,9 @@ def test_dry_run_writes_nothing(run):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: row 3: no name; fill in the Name column",
-        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'}",
+        "Notes: no note column; the handouts carry no personal note.",
+        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} (glutes)",
+        "row 3: not made (see the error above)",
         "Dry run: 1 to write, 0 skipped (already there), 1 failed",
     ]
     assert not OUT.exists()
@@ -300,7 +307,7 @@ def test_dry_run_writes_nothing(run):
 
 
 def _many_clients(path: Path, count: int) -> None:
-    lines = ["Name,Topics,Conditions,Notes"]
+    lines = ["Name,Topics,Conditions,Therapist Note"]
     for i in range(count):
         topic, condition = ("glutes", "sciatica") if i % 2 else ("neck-shoulders", "desk-posture")
         lines.append(f"Client {i:03d},{topic},{condition},Note for visit {i}.")
@@ -442,7 +449,7 @@ def test_a_booking_system_export_with_a_title_row(run):
 
 
 def test_an_unclosed_quote_is_an_error_not_a_swallowed_row(run):
-    write_csv('Name,Topics,Notes\nAna Silva,glutes,"unterminated\nBen Okafor,glutes,x\n')
+    write_csv('Name,Topics,Therapist Note\nAna Silva,glutes,"unterminated\nBen Okafor,glutes,x\n')
     result = run("batch", "clients.csv", *DATE)
     assert result.exit_code == 1
     assert result.output.startswith("Error: clients.csv: line 3: not readable as CSV")
@@ -465,7 +472,10 @@ def test_utf16_unicode_text_export(run):
 
 def test_one_column_names_may_hold_commas(run):
     write_csv("Name\nSilva, Ana\n")
-    assert planned(run, "--topic", "glutes") == ["2026-11-25_silva-ana_glutes.pdf"]
+    assert planned(run, "--topic", "glutes") == ["2026-11-25_ana-silva_glutes.pdf"]
+    assert planned(run, "--topic", "glutes", "--name-order", "first-last") == [
+        "2026-11-25_silva-ana_glutes.pdf"
+    ]
 
 
 def test_a_header_without_rows_is_one_clear_error(run):
@@ -502,15 +512,19 @@ def test_an_unwritable_output_folder_is_one_error(run, tmp_path):
 
 
 def test_a_changed_row_is_made_again_and_the_summary_says_so(run):
-    write_csv("Name,Topics,Notes\nAna Silva,glutes,Walk daily.\nBen Okafor,glutes,Rest.\n")
+    write_csv("Name,Topics,Therapist Note\nAna Silva,glutes,Walk daily.\nBen Okafor,glutes,Rest.\n")
     assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
     ben = (OUT / "2026-11-25_ben-okafor_glutes.pdf").read_bytes()
-    write_csv("Name,Topics,Notes\nAna Silva,glutes,Stretch twice a day.\nBen Okafor,glutes,Rest.\n")
-    dry = run("batch", "clients.csv", "-j", "1", "--dry-run", *DATE)
-    assert dry.output.splitlines()[0] == (
-        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} "
-        "(the file there was made from other details)"
+    write_csv(
+        "Name,Topics,Therapist Note\n"
+        "Ana Silva,glutes,Stretch twice a day.\nBen Okafor,glutes,Rest.\n"
     )
+    dry = run("batch", "clients.csv", "-j", "1", "--dry-run", *DATE)
+    assert dry.output.splitlines()[:2] == [
+        "Notes: the 'Therapist Note' column is printed as your note.",
+        f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} (glutes) "
+        "(the file there was made from other details)",
+    ]
     again = run("batch", "clients.csv", "-j", "1", *DATE)
     assert again.exit_code == 0
     assert again.output == (
@@ -524,9 +538,9 @@ def test_a_changed_row_is_made_again_and_the_summary_says_so(run):
 
 def test_two_clients_of_one_name_in_another_order_get_their_own_files(run):
     one, two = "Anna Smith,glutes,sciatica,Pregnant: 20 weeks.", "Anna Smith,glutes,,"
-    write_csv(f"Name,Topics,Conditions,Notes\n{one}\n{two}\n")
+    write_csv(f"Name,Topics,Conditions,Therapist Note\n{one}\n{two}\n")
     assert run("batch", "clients.csv", "-j", "1", *DATE).exit_code == 0
-    write_csv(f"Name,Topics,Conditions,Notes\n{two}\n{one}\n")  # sorted another way
+    write_csv(f"Name,Topics,Conditions,Therapist Note\n{two}\n{one}\n")  # sorted another way
     again = run("batch", "clients.csv", "-j", "1", *DATE)
     assert again.output.startswith("2 written (2 made again: their row changed), 0 skipped")
     first, second = (OUT / f"2026-11-25_anna-smith_glutes{n}.pdf" for n in ("", "-2"))
@@ -676,7 +690,7 @@ def test_a_handout_made_by_hand_is_never_replaced_by_a_batch(run):
         "0 written, 1 skipped (already there), 0 failed in handouts-out"
     )
     # A batch's own earlier version of a row is what a changed row replaces.
-    write_csv("Name,Service,Notes\nBen Okafor,Glute Massage 60 min,Rest.\n")
+    write_csv("Name,Service,Therapist Note\nBen Okafor,Glute Massage 60 min,Rest.\n")
     changed = run("batch", "clients.csv", "-j", "1", *DATE)
     assert changed.output.splitlines()[-1] == (
         "1 written (1 made again: their row changed), 0 skipped (already there), 0 failed "

@@ -599,7 +599,7 @@ def _two_annas(order: tuple[int, int]) -> None:
         1: "Anna Smith,anna.one@example.com,glutes,sciatica,Pregnant: 20 weeks.",
         2: "Anna Smith,anna.two@example.com,glutes,,",
     }
-    lines = ["Name,Email,Topics,Conditions,Notes"] + [rows[i] for i in order]
+    lines = ["Name,Email,Topics,Conditions,Therapist Note"] + [rows[i] for i in order]
     Path("clients.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

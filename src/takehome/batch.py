@@ -33,6 +33,8 @@ from takehome.render.options import RenderOptions
 from takehome.render.warning_text import UNPRINTABLE
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+# Rows left out on purpose: the appointment did not happen, or is another therapist's.
+NOT_HELD, OTHER_STAFF = "not held", "other staff"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,23 @@ class BatchInterrupted(Exception):
         self.exit_code = exit_code
 
 
+def _same_person(cell: str | None, wanted: str) -> bool:
+    """Whether a Staff cell names ``wanted`` ("Sam" matches "Sam Lee"; case ignored)."""
+    if not cell:
+        return False
+    have, want = cell.casefold().split(), wanted.casefold().split()
+    return have == want or have[: len(want)] == want
+
+
+def _service_topics(row, library: TopicLibrary) -> tuple[str, ...]:
+    """The row's topics: the service cell matched whole first ("Glute Massage, 60
+    Minutes" is one service), else split at commas and semicolons."""
+    if row.service and len(row.topics) > 1:
+        with contextlib.suppress(TakehomeError):
+            return (library.resolve(row.service),)
+    return row.topics
+
+
 # How many "-2", "-3"... names one handout may try before the row fails.
 MAX_NUMBER = 100
 
@@ -158,6 +177,7 @@ def plan_batch(
     template_dirs: tuple[Path, ...] = (),
     topic_label: str = "a default topic",
     force_label: str = "force=True",
+    staff: str | None = None,
 ) -> Plan:
     """Validate every row and choose its file; write nothing.
 
@@ -172,10 +192,18 @@ def plan_batch(
     settled: list[Outcome] = []
     taken: set[Path] = set()
     for row in table.rows:
+        if staff is not None and not _same_person(row.staff, staff):
+            settled.append(Outcome(row.row, OTHER_STAFF))
+            continue
+        if row.not_held:
+            # Cancelled, no-show, rescheduled...: never rendered, never emailed.
+            settled.append(Outcome(row.row, NOT_HELD, message=f"row {row.row}: {row.not_held}"))
+            continue
         if row.error:
             settled.append(Outcome(row.row, FAILED, message=row.error))
             continue
-        topics = row.topics or default_topics
+        topics = _service_topics(row, library) or default_topics
+        row_date = row.date or date
         if not topics:
             settled.append(
                 Outcome(
@@ -191,7 +219,7 @@ def plan_batch(
                 topics,
                 row.client,
                 library=library,
-                date=date,
+                date=row_date,
                 practice=practice,
                 fields={"conditions": f"row {row.row}: Conditions"},
             )
@@ -202,7 +230,7 @@ def plan_batch(
                 message = f"row {row.row}: {message}"
             settled.append(Outcome(row.row, FAILED, message=message))
             continue
-        name = default_filename(date, handout.client.name, handout.topic_keys, "pdf")
+        name = default_filename(row_date, handout.client.name, handout.topic_keys, "pdf")
         fingerprint = handout_fingerprint(handout, row_options, templates)
         try:
             path, state, passed_over = _choose(out_dir / name, taken, fingerprint, force)

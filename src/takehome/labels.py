@@ -28,6 +28,8 @@ class Labels:
     resend: str = "resend=True"
     config: str = "profile"
     encoding: str = "encoding"
+    staff: str = "staff"
+    note_column: str = "note_column"
 
     @property
     def client_fields(self) -> dict[str, str]:
@@ -56,4 +58,6 @@ CLI_LABELS = Labels(
     resend="--resend",
     config="--config",
     encoding="--encoding",
+    staff="--staff",
+    note_column="--note-column",
 )

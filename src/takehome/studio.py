@@ -322,11 +322,35 @@ class Studio:
 
     # -- A day's list ---------------------------------------------------------------------
 
-    def read_clients(self, path: Path | str, encoding: str | None = None):
-        """Read a client list (imports.clients_csv.ClientTable); rows are checked later."""
+    def read_clients(
+        self,
+        path: Path | str,
+        encoding: str | None = None,
+        *,
+        note_column: str | None = None,
+        name_order: str = "auto",
+    ):
+        """Read a client list (imports.clients_csv.ClientTable); rows are checked later.
+
+        Only a column meant for the handout ("Therapist Note") is printed as your
+        note, unless ``note_column`` names another; ``name_order`` reads "Silva,
+        Ana" ("auto", "last-first" or "first-last").
+        """
         from takehome.imports.clients_csv import read_clients_csv
 
-        return read_clients_csv(Path(path), encoding, label=self.labels.encoding)
+        try:
+            return read_clients_csv(
+                Path(path),
+                encoding,
+                label=self.labels.encoding,
+                note_column=note_column,
+                name_order=name_order,
+            )
+        except TakehomeError as exc:
+            text = str(exc)
+            if text.startswith("note column '"):
+                text = text.replace("note column", self.labels.note_column, 1)
+            raise TakehomeError(text) from None
 
     def plan_batch(
         self,
@@ -337,10 +361,23 @@ class Studio:
         default_topics: Iterable[str] = (),
         options: RenderOptions | None = None,
         force: bool = False,
+        staff: str | None = None,
     ) -> BatchPlan:
-        """Check every row and choose every file; write nothing."""
+        """Check every row and choose every file; write nothing.
+
+        Rows of appointments that did not happen (cancelled, no-show...) and,
+        with ``staff``, rows of other therapists are left out and counted.
+        A row's appointment date, when the list has one, is its handout's date.
+        """
         from takehome.batch import plan_batch
 
+        if staff is not None and not table.has_staff:
+            found = ", ".join(repr(c) for c in table.columns)
+            raise TakehomeError(
+                f"{self.labels.staff}: the client list has no staff column (columns found: "
+                f"{found}); known: Staff, Provider, Practitioner, Employee, Calendar, "
+                "Service Provider, Therapist"
+            )
         out_dir = Path(out_dir) if out_dir else self.output_dir
         plan = plan_batch(
             table,
@@ -354,6 +391,7 @@ class Studio:
             template_dirs=self.template_dirs,
             topic_label=self.labels.default_topics,
             force_label=self.labels.force,
+            staff=staff,
         )
         warnings = [Problem(w) for w in table.warnings]
         return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
@@ -405,6 +443,7 @@ class Studio:
         workers: int = 1,
         force: bool = False,
         real: bool = False,
+        staff: str | None = None,
     ) -> SendPlan:
         """Make (or reuse) each handout and compose its message; send nothing.
 
@@ -442,6 +481,7 @@ class Studio:
                 options=options,
                 workers=workers,
                 require_consent=section.require_consent,
+                staff=staff,
             )
         else:
             if not (topics and client and to):

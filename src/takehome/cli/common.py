@@ -47,6 +47,25 @@ def csv_options(prefix: str):
                     "--encoding",
                     help=f"{prefix}The CSV file's encoding, if not UTF-8 (e.g. cp1252).",
                 ),
+                click.option(
+                    "--staff",
+                    metavar="NAME",
+                    help=f"{prefix}Only the rows of this therapist (a Staff/Provider column).",
+                ),
+                click.option(
+                    "--note-column",
+                    metavar="COLUMN",
+                    help=f"{prefix}Print this column as your note [only a 'Therapist Note' "
+                    "column; a booking system's Notes are never printed].",
+                ),
+                click.option(
+                    "--name-order",
+                    type=click.Choice(["auto", "first-last", "last-first"]),
+                    default="auto",
+                    show_default=True,
+                    help=f"{prefix}How a one-column name is written: auto reads "
+                    "'Silva, Ana' as Ana Silva.",
+                ),
             ]
         ):
             command = option(command)

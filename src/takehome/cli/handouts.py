@@ -83,7 +83,19 @@ def make(
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
 @click.pass_obj
 def batch(
-    studio, csv_file, out_dir, jobs, default_topics, date_text, paper, encoding, force, dry_run
+    studio,
+    csv_file,
+    out_dir,
+    jobs,
+    default_topics,
+    date_text,
+    paper,
+    encoding,
+    staff,
+    note_column,
+    name_order,
+    force,
+    dry_run,
 ):
     """Make one handout per client row of CLIENTS.csv (a booking-software export).
 
@@ -91,15 +103,20 @@ def batch(
     Handouts that already exist are skipped, so if a batch is stopped, running
     the same command again finishes it. Exit status 1 if any row failed.
 
+    Cancelled, no-show and rescheduled appointments (a Status column, or a
+    yes/no column such as Canceled) are skipped and counted. A row's
+    appointment date, when the list has one, is its handout's date.
+
     \b
     Columns (any order, case and spacing ignored; others are ignored):
-      Name | Client | Full Name | Customer, or First Name + Last Name
-      Topics | Topic | Handouts | Service   Conditions   Notes
-      Next Visit | Next Appointment          Paper        Email
+      Name | Client | Invitee Name | Customer, or First Name + Last Name
+      Service | Type | Appointment Type | Event Type Name | Topics
+      Status   Staff | Provider   Date | Start Time   Conditions
+      Therapist Note   Next Visit   Paper   Email   (README: the full list)
     """
     from takehome.batch import BatchInterrupted
 
-    table = studio.read_clients(csv_file, encoding)
+    table = studio.read_clients(csv_file, encoding, note_column=note_column, name_order=name_order)
     plan = studio.plan_batch(
         table,
         out_dir=out_dir,
@@ -107,14 +124,17 @@ def batch(
         default_topics=default_topics,
         options=studio.options(paper),
         force=force,
+        staff=staff,
     )
     echo_all("Warning", plan.warnings)
     echo_all("Error", plan.errors)
     echo_all("Note", plan.notes, err=False)
+    if not dry_run:
+        for line in _not_held_lines(plan):
+            click.echo(line)
     if dry_run:
-        for job in plan.jobs:
-            changed = " (the file there was made from other details)" if job.replace else ""
-            click.echo(f"row {job.row}: would write {job.path}{changed}")
+        click.echo(notes_line(table))
+        _dry_run_rows(plan)
         _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
         return
 
@@ -148,10 +168,51 @@ def batch(
     _summary(result.outcomes, prefix="", out_dir=result.out_dir)
 
 
-def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):
-    from takehome.batch import FAILED, SKIPPED, WRITTEN
+def notes_line(table) -> str:
+    """Which column, if any, gives the note printed on the handouts."""
+    if table.note_column:
+        return f"Notes: the '{table.note_column}' column is printed as your note."
+    if table.unprinted_notes:
+        return (
+            f"Notes: the '{table.unprinted_notes}' column is the booking system's and is not "
+            f'printed; --note-column "{table.unprinted_notes}" prints it.'
+        )
+    return "Notes: no note column; the handouts carry no personal note."
 
-    counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED)}
+
+def _not_held_lines(plan) -> list[str]:
+    from takehome.batch import NOT_HELD
+
+    return [
+        f"row {o.row}: skipped: {o.message.split(': ', 1)[1]}"
+        for o in plan.settled
+        if o.status == NOT_HELD
+    ]
+
+
+def _dry_run_rows(plan) -> None:
+    # The day in row order, each row with what it becomes.
+    from takehome.batch import FAILED, NOT_HELD, SKIPPED
+
+    items = sorted([*plan.jobs, *plan.settled], key=lambda item: item.row)
+    for item in items:
+        status = getattr(item, "status", None)
+        if status is None:  # a job
+            topics = ", ".join(item.handout.topic_keys)
+            changed = " (the file there was made from other details)" if item.replace else ""
+            click.echo(f"row {item.row}: would write {item.path} ({topics}){changed}")
+        elif status == SKIPPED:
+            click.echo(f"row {item.row}: already there: {item.path}")
+        elif status == NOT_HELD:
+            click.echo(f"row {item.row}: skipped: {item.message.split(': ', 1)[1]}")
+        elif status == FAILED:
+            click.echo(f"row {item.row}: not made (see the error above)")
+
+
+def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):
+    from takehome.batch import FAILED, NOT_HELD, OTHER_STAFF, SKIPPED, WRITTEN
+
+    counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED, NOT_HELD, OTHER_STAFF)}
     for outcome in outcomes:
         counts[outcome.status] += 1
     if written is not None:
@@ -159,9 +220,14 @@ def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=
     replaced = sum(1 for outcome in outcomes if outcome.replaced)
     changed = f" ({replaced} made again: their row changed)" if replaced else ""
     where = f" in {out_dir}" if out_dir else ""
+    left_out = ""
+    if counts[NOT_HELD]:
+        left_out += f", {counts[NOT_HELD]} cancelled or no-show"
+    if counts[OTHER_STAFF]:
+        left_out += f", {counts[OTHER_STAFF]} for other staff"
     click.echo(
         f"{prefix}{counts[WRITTEN]} {written_word}{changed}, {counts[SKIPPED]} skipped "
-        f"(already there), {counts[FAILED]} failed{where}"
+        f"(already there){left_out}, {counts[FAILED]} failed{where}"
     )
     if fail and counts[FAILED]:
         raise click.exceptions.Exit(1)

@@ -49,6 +49,9 @@ def send(
     csv_file,
     default_topics,
     encoding,
+    staff,
+    note_column,
+    name_order,
     jobs,
     date_text,
     paper,
@@ -82,7 +85,9 @@ def send(
         raise TakehomeError("send: give TOPIC --client NAME --to ADDRESS, or --csv FILE")
     options = studio.options(paper)
     if csv_file:
-        table = studio.read_clients(csv_file, encoding)
+        table = studio.read_clients(
+            csv_file, encoding, note_column=note_column, name_order=name_order
+        )
         echo_all("Warning", table.warnings)
         try:
             plan = studio.prepare_send(
@@ -92,6 +97,7 @@ def send(
                 options=options,
                 workers=jobs,
                 real=really_send,
+                staff=staff,
             )
         except BatchInterrupted as stop:
             click.echo(

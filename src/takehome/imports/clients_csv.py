@@ -7,9 +7,10 @@ column, never the client.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from takehome.errors import TakehomeError
@@ -21,18 +22,48 @@ from takehome.model.client import Client
 COLUMN_ALIASES = {
     "name": (
         *("name", "client", "clientname", "fullname", "customer", "customername"),
-        *("patient", "patientname", "guest", "guestname"),
+        *("patient", "patientname", "guest", "guestname", "invitee", "inviteename"),
+        *("clientfullname", "customerfullname", "patientfullname"),
     ),
     "first_name": ("firstname", "first", "givenname", "forename"),
     "last_name": ("lastname", "last", "surname", "familyname"),
     "email": ("email", "emailaddress", "mail"),
+    # Never a billing code ("Service Code", "CPT Code"): those name no massage.
     "topics": (
         *("topics", "topic", "handouts", "handout", "service", "services", "servicename"),
         *("servicetitle", "servicetype", "appointmenttype", "treatment", "treatments"),
-        "servicesbooked",
+        *("servicesbooked", "type", "sessiontype", "eventtypename", "eventtype", "item"),
+        *("itemname", "appointmenttypename", "treatmenttype", "servicenames", "primaryservice"),
     ),
     "conditions": ("conditions", "condition", "healthconditions", "medicalconditions"),
-    "note": ("notes", "note", "therapistnote"),
+    # Printed as "A note from your therapist": only a column meant for the handout.
+    "note": (
+        *("therapistnote", "therapistnotes", "handoutnote", "handoutnotes"),
+        *("noteforclient", "notesforclient", "notetoclient", "clienthandoutnote"),
+    ),
+    # A booking system's own notes (often typed by the client when booking, or
+    # the staff's private notes): never printed; the dry run says so.
+    "booking_note": (
+        *("notes", "note", "comments", "comment", "bookingnotes", "bookingnote"),
+        *("appointmentnotes", "appointmentnote", "clientnotes", "customernotes"),
+        *("internalnotes", "staffnotes", "inviteenotes", "meetingnotes", "clientcomments"),
+    ),
+    # "State" is Jane's status column; an address's State never holds a status word.
+    "status": (
+        *("status", "appointmentstatus", "bookingstatus", "eventstatus", "visitstatus"),
+        "state",
+    ),
+    "staff": (
+        *("staff", "staffmember", "staffname", "provider", "providername", "practitioner"),
+        *("employee", "calendar", "serviceprovider", "therapist", "teammember", "host"),
+        *("assignedto", "resource", "practitionername", "therapistname", "employeename"),
+        *("clinician", "clinicianname", "username"),
+    ),
+    "date": (
+        *("date", "appointmentdate", "startdate", "starttime", "startdatetime", "start"),
+        *("appointmenttime", "appointmentdatetime", "datetime", "eventdate", "scheduledfor"),
+        *("scheduleddate", "visitdate", "datetimestart", "startat", "dateofservice"),
+    ),
     "next_visit": (
         *("nextvisit", "nextappointment", "nextbooking", "nextappointmentdate"),
         *("nextappt", "nextvisitdate"),
@@ -43,12 +74,24 @@ COLUMN_ALIASES = {
 _YES = {"yes", "y", "true", "1", "x", "ok", "agreed"}
 _NO = {"no", "n", "false", "0", "declined"}
 _ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+# Yes/no columns that say an appointment did not happen ("Canceled" TRUE).
+FLAG_COLUMNS = (
+    *("canceled", "cancelled", "iscanceled", "iscancelled", "noshow", "isnoshow"),
+    *("latecancel", "latecancelled", "latecanceled", "missed", "deleted", "markedasnoshow"),
+)
+# Status words (letters only, case ignored) of an appointment that did not
+# happen: a cell containing one is skipped ("Cancelled by client", "No-Show").
+NOT_HELD = ("cancel", "noshow", "missed", "declin", "delet", "reschedul")
+NAME_ORDERS = ("auto", "first-last", "last-first")
+# "Silva, Ana" is Ana Silva; "Ana Silva, Jr." is not a reversed name.
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "lmt", "rn", "dds", "esq"}
 DELIMITERS = ",;\t"
 # Several topics or conditions in one cell: "glutes; neck-shoulders" or "a, b".
 _MULTI = re.compile(r"\s*[;,]\s*")
 
 
-HEADER_SEARCH = 5
+# How many rows above the header a report title may take (ClinicSense: 7).
+HEADER_SEARCH = 12
 # "Client Email", "Customer First Name": a booking system's prefix, dropped for
 # these fields only. ("Client Notes" stays unmatched on purpose: in booking
 # systems those are often the staff's private notes, not for the handout.)
@@ -71,15 +114,70 @@ def _field_for(header: str) -> str | None:
     return None
 
 
-def _match_columns(header: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+def _match_columns(header: list[str]):
+    """The field each column gives (first of two same-named wins), the headers as
+    written, and the yes/no columns that mark an appointment as not held."""
     columns: dict[str, int] = {}
     written: dict[str, str] = {}
+    flags: list[tuple[int, str]] = []
     for index, title in enumerate(header):
+        if _header_key(title) in FLAG_COLUMNS:
+            flags.append((index, title.strip()))
+            continue
         field = _field_for(title)
-        if field and field not in columns:  # the first of two same-named columns wins
+        if field and field not in columns:
             columns[field] = index
             written[field] = title.strip()
-    return columns, written
+    return columns, written, flags
+
+
+# Date and time formats seen in booking exports. Day and month order: month
+# first (US systems) unless some date in the column has a first number over 12.
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%m.%d.%Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%a %b %d %Y",
+    "%A %B %d %Y",
+    "%a %d %b %Y",
+    "%A %d %B %Y",
+)
+_DAY_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
+_DAY_FIRST["%m.%d.%Y"] = "%d.%m.%Y"
+
+
+def _date_part(text: str) -> str:
+    """The date of a date-and-time cell, commas dropped: "Wed, Nov 25, 2026 3:00 PM"."""
+    text = text.strip().replace(",", " ")
+    text = re.split(r"T|\s+\d{1,2}:\d{2}", text, maxsplit=1)[0]
+    return " ".join(text.split())
+
+
+def _date_reader(cells: list[str]):
+    """A function reading this column's dates (None for a cell it cannot read)."""
+    parts = [_date_part(c) for c in cells if c.strip()]
+    day_first = any(
+        (m := re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$", p)) and int(m[1]) > 12
+        for p in parts
+    )
+    formats = [_DAY_FIRST.get(f, f) if day_first else f for f in _DATE_FORMATS]
+
+    def read(cell: str) -> dt.date | None:
+        part = _date_part(cell)
+        for fmt in formats:
+            try:
+                return dt.datetime.strptime(part, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -93,6 +191,10 @@ class ClientRow:
     email: str | None
     error: str | None = None
     consent: bool | None = None  # to email health information; None: not given
+    service: str = ""  # the service cell as written, matched whole before it is split
+    not_held: str | None = None  # why the appointment did not happen ("Status: No Show")
+    staff: str | None = None
+    date: dt.date | None = None  # the appointment's date, when the export has one
 
 
 @dataclass(frozen=True)
@@ -101,6 +203,10 @@ class ClientTable:
 
     rows: tuple[ClientRow, ...]
     warnings: tuple[str, ...]
+    note_column: str | None = None  # the column printed as the therapist's note
+    unprinted_notes: str | None = None  # a booking-notes column that is not printed
+    has_staff: bool = False
+    columns: tuple[str, ...] = ()  # the header as found, for messages
 
 
 def _decode(
@@ -169,7 +275,16 @@ class _OneColumn(csv.excel):
 
 def _dialect(text: str) -> type[csv.Dialect]:
     sample = text[:65536]
-    header = sample.splitlines()[0] if sample else ""
+    # The header line decides: the first of the top lines that names a client
+    # column (a report title such as "Appointment Report" may stand above it).
+    top = sample.splitlines()[:HEADER_SEARCH]
+    header = top[0] if top else ""
+    for line in top:
+        delimiter = max(DELIMITERS, key=line.count)
+        cells = line.split(delimiter) if line.count(delimiter) else [line]
+        if {"name", "first_name"} & set(_match_columns(cells)[0]):
+            header = line
+            break
     counts = {d: header.count(d) for d in DELIMITERS}
     if not any(counts.values()):
         return _OneColumn
@@ -187,12 +302,21 @@ def _dialect(text: str) -> type[csv.Dialect]:
 
 
 def read_clients_csv(
-    path: Path, encoding: str | None = None, label: str = "encoding"
+    path: Path,
+    encoding: str | None = None,
+    label: str = "encoding",
+    *,
+    note_column: str | None = None,
+    name_order: str = "auto",
 ) -> ClientTable:
     """Read a booking export: any of the accepted headers, encodings and delimiters.
 
     A problem with the file as a whole raises TakehomeError; a problem with one
     row is kept on that row (``ClientRow.error``) so the other rows go ahead.
+    ``note_column`` names the column to print as the therapist's note (else only
+    a column meant for the handout, such as "Therapist Note", is printed).
+    ``name_order`` reads a one-column name: "auto" takes "Silva, Ana" as Ana
+    Silva; "last-first" and "first-last" force it.
     """
     data = read_regular(path, limit=CSV_LIMIT, what="a client list")
     text, warnings = _decode(path, data, encoding, label)
@@ -207,53 +331,146 @@ def read_clients_csv(
             f"{path}: line {reader.line_num}: not readable as CSV ({exc}; is a quote "
             "left open?); fix that line or export the file again"
         ) from None
+    return table_from_records(
+        path, records, warnings, note_column=note_column, name_order=name_order
+    )
 
-    # Some exports put a report title or date range above the header: the header
-    # is the first of the top rows that has a name column.
+
+def table_from_records(
+    path: Path,
+    records: list[list[str]],
+    warnings: list[str],
+    *,
+    note_column: str | None = None,
+    name_order: str = "auto",
+) -> ClientTable:
+    """Rows of cells (from a CSV or a spreadsheet) as a ClientTable."""
+    # Some exports put a report title, a date range or blank rows above the
+    # header: the header is the first of the top rows that has a name column.
     matches = [_match_columns(header) for header in records[:HEADER_SEARCH]]
     skip = next(
-        (i for i, (cols, _) in enumerate(matches) if {"name", "first_name"} & set(cols)), None
+        (i for i, (cols, _, _) in enumerate(matches) if {"name", "first_name"} & set(cols)), None
     )
     if skip is None:
-        header = records[0]
+        header = next((r for r in records if any(c.strip() for c in r)), [])
         found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
         raise TakehomeError(
             f"{path}: no name column (columns found: {found}); name one column "
-            "'Name' (or use 'First Name' and 'Last Name')"
+            "'Name' (or use 'First Name' and 'Last Name'); known name columns: "
+            "Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee Name"
         )
-    columns, written = matches[skip]
+    columns, written, flags = matches[skip]
+    header = [h.strip() for h in records[skip]]
+    if note_column is not None:
+        wanted = _header_key(note_column)
+        index = next((i for i, h in enumerate(header) if _header_key(h) == wanted), None)
+        if index is None:
+            found = ", ".join(repr(h) for h in header if h)
+            raise TakehomeError(
+                f"note column '{note_column}': not in {path} (columns found: {found}); "
+                "give one of those"
+            )
+        columns["note"], written["note"] = index, header[index]
+        if columns.get("booking_note") == index:
+            del columns["booking_note"]
     first_row = skip + 2  # as a spreadsheet numbers rows: the header is skip + 1
     records = records[skip + 1 :]
     if not any(any(cell.strip() for cell in record) for record in records):
         raise TakehomeError(f"{path}: has a header but no client rows; export the day's list again")
     labels = {
         "name": written.get("name") or f"{written.get('first_name')}/{written.get('last_name')}",
-        "note": written.get("note", "Notes"),
+        "note": written.get("note", "Therapist Note"),
         "next_visit": written.get("next_visit", "Next Visit"),
         "conditions": written.get("conditions", "Conditions"),
         "consent": written.get("consent", "Consent"),
+        "status": written.get("status", "Status"),
     }
+    dates = _date_reader(
+        [r[columns["date"]] for r in records if "date" in columns and columns["date"] < len(r)]
+    )
 
     rows = []
     for number, record in enumerate(records, start=first_row):
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of an export
-        rows.append(_row(number, record, columns, labels))
-    return ClientTable(rows=tuple(rows), warnings=tuple(warnings))
+        row = _row(number, record, columns, labels, flags, name_order)
+        if "date" in columns:
+            raw = _cell(record, columns["date"])
+            date = dates(raw) if raw else None
+            if raw and date is None and not row.not_held:
+                warnings.append(
+                    f"row {number}: {written['date']}: not read as a date; the handout "
+                    "gets the batch's date"
+                )
+            row = replace(row, date=date)
+        rows.append(row)
+    return ClientTable(
+        rows=tuple(rows),
+        warnings=tuple(warnings),
+        note_column=written.get("note") if "note" in columns else None,
+        unprinted_notes=written.get("booking_note") if "booking_note" in columns else None,
+        has_staff="staff" in columns,
+        columns=tuple(h for h in header if h),
+    )
 
 
-def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[str, str]):
+def _cell(record: list[str], index: int | None) -> str:
+    return record[index].strip() if index is not None and index < len(record) else ""
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().casefold() in _YES
+
+
+def _not_held(record, columns, written, flags) -> str | None:
+    status = _cell(record, columns.get("status"))
+    letters = re.sub(r"[^a-z]", "", status.casefold())
+    if status and any(word in letters for word in NOT_HELD):
+        return f"{written['status']}: {status}"
+    for index, title in flags:
+        if _truthy(_cell(record, index)):
+            return f"{title}: {_cell(record, index)}"
+    return None
+
+
+def in_name_order(name: str, order: str) -> str:
+    """A one-column name as printed: "Silva, Ana" is Ana Silva (the documented rule).
+
+    "auto": a name with one comma and words on both sides is Last, First,
+    unless what follows the comma is a suffix (Jr., MD); "last-first": the
+    part before the first comma is the last name; "first-last": as written.
+    """
+    if order == "first-last" or name.count(",") == 0:
+        return name
+    last, _, first = name.partition(",")
+    last, first = last.strip(), first.strip()
+    if not last or not first:
+        return name
+    suffix = "," in first or re.sub(r"[^a-z]", "", first.casefold()) in _SUFFIXES
+    if order == "auto" and suffix:
+        return name
+    return f"{first} {last}"
+
+
+def _row(number, record, columns, labels, flags, name_order) -> ClientRow:
     def cell(field: str) -> str:
-        index = columns.get(field)
-        return record[index].strip() if index is not None and index < len(record) else ""
+        return _cell(record, columns.get(field))
 
     def split(value: str) -> tuple[str, ...]:
         return tuple(part for part in _MULTI.split(value) if part)
 
-    name = cell("name") or " ".join(filter(None, (cell("first_name"), cell("last_name"))))
-    topics = split(cell("topics"))
+    name = cell("name")
+    if name:
+        name = in_name_order(name, name_order)
+    else:
+        name = " ".join(filter(None, (cell("first_name"), cell("last_name"))))
+    service = cell("topics")
+    topics = split(service)
     paper = cell("paper").lower() or None
     email = cell("email") or None
+    staff = cell("staff") or None
+    not_held = _not_held(record, columns, labels, flags)
+    extra = {"service": service, "not_held": not_held, "staff": staff}
     fields = {**{k: f"row {number}: {v}" for k, v in labels.items()}}
     answer = cell("consent").casefold()
     consent = True if answer in _YES else False if answer in _NO else None
@@ -273,5 +490,7 @@ def _row(number: int, record: list[str], columns: dict[str, int], labels: dict[s
             fields=fields,
         )
     except TakehomeError as exc:
-        return ClientRow(number, None, topics, paper, email, error=str(exc), consent=consent)
-    return ClientRow(number, client, topics, paper, email, consent=consent)
+        return ClientRow(
+            number, None, topics, paper, email, error=str(exc), consent=consent, **extra
+        )
+    return ClientRow(number, client, topics, paper, email, consent=consent, **extra)

@@ -73,10 +73,11 @@ def prepare_table(
     options: RenderOptions,
     workers: int,
     require_consent: bool,
+    staff: str | None = None,
 ) -> Prepared:
     """Every row checked (addresses too) before rendering; missing or changed
     handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
-    from takehome.batch import FAILED
+    from takehome.batch import NOT_HELD, SKIPPED, WRITTEN
 
     if not any(row.email for row in table.rows):
         raise TakehomeError(
@@ -84,10 +85,23 @@ def prepare_table(
             "Email Address) to send"
         )
     rows = {row.row: row for row in table.rows}
+    plan = studio.plan_batch(
+        table,
+        out_dir=studio.output_dir,
+        date=date,
+        default_topics=default_topics,
+        options=options,
+        staff=staff,
+    )
+    # Only rows that will get a handout are emailed: not cancelled or no-show
+    # rows, not other therapists' rows, not rows that failed.
+    going = {job.row for job in plan.jobs} | {o.row for o in plan.settled if o.status == SKIPPED}
     addresses: dict[int, str] = {}
-    notes: list[Problem] = []
+    notes: list[Problem] = [
+        Problem(f"{o.message}; not sent", row=o.row) for o in plan.settled if o.status == NOT_HELD
+    ]
     for row in table.rows:
-        if row.error:
+        if row.row not in going:
             continue
         if not row.email:
             why = "no email address"
@@ -101,14 +115,11 @@ def prepare_table(
             continue
         notes.append(Problem(f"row {row.row}: {why}; not sent", row=row.row))
 
-    plan = studio.plan_batch(
-        table, out_dir=studio.output_dir, date=date, default_topics=default_topics, options=options
-    )
     notes += [note for note in plan.notes if note.row in addresses]
     # Only rows that will be emailed are rendered.
     plan.jobs = [job for job in plan.jobs if job.row in addresses]
     result = studio.run_batch(plan, workers=workers)
-    ready = {o.row: o for o in result.outcomes if o.status != FAILED}
+    ready = {o.row: o for o in result.outcomes if o.status in (WRITTEN, SKIPPED)}
     deliveries = [
         Delivery(
             f"row {number}",

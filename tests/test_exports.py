@@ -1,0 +1,155 @@
+"""Real booking exports (tests/data/exports, with their evidence): what each row becomes.
+
+Planned with --dry-run: parsing and matching only, nothing rendered.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from takehome.cli import cli
+from takehome.imports.clients_csv import read_clients_csv
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+
+# file -> (extra options, written files, rows skipped as not held, rows failed)
+EXPECTED = {
+    "acuity.csv": (
+        (),
+        ["2025-03-14_luis-ortega_neck-shoulders.pdf", "2025-03-14_priya-nair_glutes.pdf"],
+        [],
+        [2],  # Swedish Massage: no such topic yet
+    ),
+    "calendly.csv": ((), ["2026-05-04_owen-patel_glutes.pdf"], [4, 5], [2]),
+    "fresha.csv": (
+        (),
+        ["2026-05-04_maya-thornton_glutes.pdf", "2026-05-04_owen-patel_neck-shoulders.pdf"],
+        [4, 5],
+        [6],
+    ),
+    "janeapp.csv": (
+        (),
+        ["2025-03-14_dana-whitfield_glutes.pdf", "2025-03-14_luis-ortega_neck-shoulders.pdf"],
+        [4, 5],
+        [],
+    ),
+    "vagaro.csv": (
+        (),
+        ["2025-03-14_dana-whitfield_glutes.pdf", "2025-03-14_luis-ortega_neck-shoulders.pdf"],
+        [5, 6],
+        [7],
+    ),
+    "simplepractice.csv": (
+        ("--topic", "glutes"),  # a billing code is never taken for a service
+        ["2026-05-04_ana-souza_glutes.pdf", "2026-05-04_maya-thornton_glutes.pdf"],
+        [],
+        [],
+    ),
+    "clinicsense.csv": ((), ["2026-05-04_maya-thornton_glutes.pdf"], [], [10]),
+}
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_researched_export_gives_the_expected_handouts(run, name):
+    options, written, not_held, failed = EXPECTED[name]
+    shutil.copy(EXPORTS / name, name)
+    result = run("batch", name, "--dry-run", *options)
+    lines = result.output.splitlines()
+    planned = sorted(
+        Path(line.split(" would write ", 1)[1].split(" (")[0]).name
+        for line in lines
+        if " would write " in line
+    )
+    assert planned == written, result.output
+    skipped = [int(line.split(":")[0][4:]) for line in lines if ": skipped: " in line]
+    assert skipped == not_held, result.output
+    errors = [int(line.split(":")[1][5:]) for line in lines if line.startswith("Error: row ")]
+    assert errors == failed, result.output
+    assert not Path("handouts-out").exists()
+
+
+def test_booking_notes_are_never_printed_as_the_therapists():
+    for name in ("acuity.csv", "calendly.csv", "vagaro.csv"):
+        table = read_clients_csv(EXPORTS / name)
+        assert table.note_column is None
+        assert all(row.client is None or row.client.note is None for row in table.rows)
+    assert read_clients_csv(EXPORTS / "vagaro.csv").unprinted_notes == "Booking Note"
+
+
+def test_the_dry_run_says_which_column_gave_the_notes(run):
+    shutil.copy(EXPORTS / "vagaro.csv", "v.csv")
+    result = run("batch", "v.csv", "--dry-run")
+    assert (
+        "Notes: the 'Booking Note' column is the booking system's and is not printed; "
+        '--note-column "Booking Note" prints it.'
+    ) in result.output.splitlines()
+    chosen = run("batch", "v.csv", "--dry-run", "--note-column", "Booking Note")
+    assert "Notes: the 'Booking Note' column is printed as your note." in chosen.output
+    missing = run("batch", "v.csv", "--dry-run", "--note-column", "Remarks")
+    assert missing.exit_code == 1
+    assert missing.output.startswith("Error: --note-column 'Remarks': not in v.csv")
+
+
+def test_staff_keeps_one_therapists_rows(run):
+    shutil.copy(EXPORTS / "fresha.csv", "f.csv")
+    result = run("batch", "f.csv", "--dry-run", "--staff", "jordan")
+    assert result.output.splitlines()[-1] == (
+        "Dry run: 2 to write, 0 skipped (already there), 2 for other staff, 1 failed"
+    )
+    none = run("batch", "f.csv", "--dry-run", "--staff", "Nobody")
+    assert none.output.splitlines()[-1].startswith("Dry run: 0 to write")
+    shutil.copy(EXPORTS / "simplepractice.csv", "s.csv")
+    Path("plain.csv").write_text("Name,Service\nAna,Glute Massage\n")
+    no_column = run("batch", "plain.csv", "--dry-run", "--staff", "Sam")
+    assert no_column.exit_code == 1
+    assert no_column.output.startswith("Error: --staff: the client list has no staff column")
+
+
+def test_a_cancelled_row_is_never_emailed(run):
+    shutil.copy(EXPORTS / "fresha.csv", "f.csv")
+    rows = Path("f.csv").read_text().splitlines()
+    header = rows[0] + ",Email"
+    body = [f"{row},client{i}@example.com" for i, row in enumerate(rows[1:], start=2)]
+    Path("f.csv").write_text("\n".join([header, *body]) + "\n")
+    result = run("send", "--csv", "f.csv", "--jobs", "1")
+    assert "row 4: Status: Cancelled; not sent" in result.output
+    assert "row 5: Status: No Show; not sent" in result.output
+    assert not list(Path("handouts-out").glob("*lena-fischer*"))
+    assert not list(Path("handouts-out").glob("*tom-becker*"))
+
+
+def test_a_service_with_a_comma_is_matched_whole_first(run):
+    Path("c.csv").write_text('Name,Service\nAna Silva,"Glute Massage, 60 Minutes"\n')
+    result = run("batch", "c.csv", "--dry-run", "--date", "2026-11-25")
+    assert "2026-11-25_ana-silva_glutes.pdf (glutes)" in result.output
+
+
+def test_last_first_names(run):
+    Path("n.csv").write_text(
+        'Client,Service\n"Silva, Ana",Glute Massage\n"Okafor, Ben, Jr.",Glute Massage\n'
+        '"Lee, Jr.",Glute Massage\n'
+    )
+    table = read_clients_csv(Path("n.csv"))
+    assert [row.client.name for row in table.rows] == ["Ana Silva", "Okafor, Ben, Jr.", "Lee, Jr."]
+    forced = read_clients_csv(Path("n.csv"), name_order="first-last")
+    assert forced.rows[0].client.name == "Silva, Ana"
+
+
+def test_day_first_dates_are_recognised_by_the_column():
+    from takehome.imports.clients_csv import _date_reader
+
+    read = _date_reader(["25/11/2026", "03/12/2026"])
+    assert str(read("03/12/2026")) == "2026-12-03"
+    read = _date_reader(["11/25/2026", "03/12/2026"])
+    assert str(read("03/12/2026")) == "2026-03-12"
