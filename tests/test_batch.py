@@ -218,7 +218,8 @@ def test_bad_rows_are_reported_and_good_rows_written(run):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: row 3: no name; fill in the Name column",
-        "Error: row 4: unknown topic 'Deep Tissue 60 min'; known topics: glutes, neck-shoulders",
+        "Error: row 4: unknown topic 'Deep Tissue 60 min'; known topics: glutes, neck-shoulders; "
+        "or map the service in the profile's [services] table",
         "Error: row 5: Conditions: unknown condition 'bad-knee'; known: glutes: "
         "lower-back-pain, stiff-hips, sciatica, late-pregnancy",
         "2 written, 0 skipped (already there), 3 failed in handouts-out",

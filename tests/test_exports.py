@@ -153,3 +153,47 @@ def test_day_first_dates_are_recognised_by_the_column():
     assert str(read("03/12/2026")) == "2026-12-03"
     read = _date_reader(["11/25/2026", "03/12/2026"])
     assert str(read("03/12/2026")) == "2026-03-12"
+
+
+def test_services_lists_the_menu_and_the_lines_to_add(run):
+    shutil.copy(EXPORTS / "fresha.csv", "f.csv")
+    listing = run("services", "f.csv")
+    assert listing.exit_code == 0, listing.output
+    lines = listing.output.splitlines()
+    assert lines[0].split() == ["Glute", "Massage", "1", "row", "->", "glutes"]
+    assert lines[2].endswith("-> not mapped")
+    assert lines[-2:] == ["[services]", '"Deep Tissue Massage" = "TOPIC"']
+    Path("takehome.toml").write_text(
+        '[services]\n"deep tissue massage" = ["glutes", "neck-shoulders"]\n'
+    )
+    mapped = run("services", "f.csv")
+    assert "-> glutes, neck-shoulders ([services])" in mapped.output
+    planned = run("batch", "f.csv", "--dry-run")
+    assert "2026-05-04_ana-souza_glutes-neck-shoulders.pdf" in planned.output
+    assert planned.output.splitlines()[-1].endswith("0 failed")
+
+
+def test_the_menu_default_is_never_silent(run):
+    shutil.copy(EXPORTS / "vagaro.csv", "v.csv")
+    Path("takehome.toml").write_text('[services]\n"*" = "glutes"\n')
+    result = run("batch", "v.csv", "--dry-run")
+    assert (
+        "Note: row 7: the service is not in [services]; it gets the default topic glutes"
+    ) in result.output.splitlines()
+
+
+def test_a_menu_naming_no_topic_is_caught(run):
+    shutil.copy(EXPORTS / "fresha.csv", "f.csv")
+    Path("takehome.toml").write_text('[services]\n"Deep Tissue Massage" = "deep-tissue"\n')
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "[services]: 'Deep Tissue Massage' maps to unknown topic 'deep-tissue'" in (
+        checked.output
+    )
+    planned = run("batch", "f.csv", "--dry-run")
+    assert "Error: row 6: [services]: 'Deep Tissue Massage' maps to unknown topic" in (
+        planned.output
+    )
+    bad = Path("takehome.toml")
+    bad.write_text('[services]\n"Hot Stone" = "Hot Stone"\n')
+    assert "is not a topic key" in run("check").output

@@ -113,13 +113,36 @@ def _same_person(cell: str | None, wanted: str) -> bool:
     return have == want or have[: len(want)] == want
 
 
-def _service_topics(row, library: TopicLibrary) -> tuple[str, ...]:
-    """The row's topics: the service cell matched whole first ("Glute Massage, 60
-    Minutes" is one service), else split at commas and semicolons."""
-    if row.service and len(row.topics) > 1:
+def _service_topics(row, library: TopicLibrary) -> tuple[tuple[str, ...], str | None]:
+    """The row's topics, and a note when the menu's default ("*") gave them.
+
+    The service cell is matched whole first, in the profile's [services] menu
+    and then by the topic rule ("Glute Massage, 60 Minutes" is one service);
+    else it is split at commas and semicolons. A service matched by neither
+    takes the menu's "*" topics if there are any, with a note; otherwise the
+    row fails with the known topics.
+    """
+    if not row.service:
+        return row.topics, None
+    whole = library.from_menu(row.service)
+    if whole is not None:
+        return (row.service,), None  # build_handout takes it from the menu
+    if len(row.topics) > 1:
         with contextlib.suppress(TakehomeError):
-            return (library.resolve(row.service),)
-    return row.topics
+            return (library.resolve(row.service),), None
+    try:
+        for part in row.topics:
+            library.topics_for(part)
+    except TakehomeError:
+        default = library.menu_default
+        if default is not None:
+            note = (
+                f"row {row.row}: the service is not in [services]; it gets the default "
+                f"topic{'s' if len(default) > 1 else ''} {', '.join(default)}"
+            )
+            library.check_menu_topics("*", default)
+            return default, note
+    return row.topics, None
 
 
 # How many "-2", "-3"... names one handout may try before the row fails.
@@ -202,7 +225,12 @@ def plan_batch(
         if row.error:
             settled.append(Outcome(row.row, FAILED, message=row.error))
             continue
-        topics = _service_topics(row, library) or default_topics
+        try:
+            topics, menu_note = _service_topics(row, library)
+        except TakehomeError as exc:
+            settled.append(Outcome(row.row, FAILED, message=f"row {row.row}: {exc}"))
+            continue
+        topics = topics or default_topics
         row_date = row.date or date
         if not topics:
             settled.append(
@@ -226,6 +254,8 @@ def plan_batch(
             row_options = options.with_paper(row.paper, f"row {row.row}: Paper")
         except TakehomeError as exc:
             message = str(exc)
+            if message.startswith("unknown topic"):
+                message += "; or map the service in the profile's [services] table"
             if not message.startswith(f"row {row.row}:"):
                 message = f"row {row.row}: {message}"
             settled.append(Outcome(row.row, FAILED, message=message))
@@ -237,7 +267,7 @@ def plan_batch(
         except TakehomeError as exc:
             settled.append(Outcome(row.row, FAILED, message=f"row {row.row}: {exc}"))
             continue
-        note = None
+        note = menu_note
         if passed_over is not None:
             kept, by_takehome = passed_over
             how = (
@@ -245,10 +275,11 @@ def plan_batch(
                 if by_takehome
                 else "by something other than takehome"
             )
-            note = (
-                f"row {row.row}: {kept.name} was made {how} from other details and is kept "
+            kept_note = (
+                f"{kept.name} was made {how} from other details and is kept "
                 f"({force_label} replaces it); this row's handout is {path.name}"
             )
+            note = f"{note}; {kept_note}" if note else f"row {row.row}: {kept_note}"
         if state == "same":
             settled.append(
                 Outcome(

@@ -72,6 +72,11 @@ def _check(workspace, report: Report) -> None:
         library = TopicLibrary([f for f in folders if f])
         template_dirs = (templates,) if templates else ()
 
+    for key, keys in library.menu.items():
+        try:
+            library.check_menu_topics(library.menu_names.get(key, key), keys)
+        except TakehomeError as exc:
+            report.problems.append(str(exc))
     valid = []
     effective = library.files()  # the file each key resolves to
     builtin = builtin_handouts_dir()

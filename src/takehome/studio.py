@@ -73,6 +73,17 @@ class NewTopic:
     in_profile: bool  # written to the profile's own handouts folder
 
 
+@dataclass(frozen=True)
+class ServiceUse:
+    """One service of a client list, and the topics its handouts are made of."""
+
+    service: str  # as the list first writes it
+    rows: tuple[int, ...]
+    topics: tuple[str, ...]  # empty: not mapped
+    how: str  # "menu" ([services]), "topic" (the topic rule), "default" ("*"), "" (none)
+    problem: str | None = None  # e.g. [services] names a topic that does not exist
+
+
 @dataclass
 class BatchPlan:
     """Every row of a client list: the handouts to make and the rows settled already."""
@@ -183,7 +194,7 @@ class Studio:
 
         folders = [builtin_handouts_dir()]
         folders += [d for d in (self.profile.handouts_dir, self.extra_handouts) if d]
-        return TopicLibrary(folders)
+        return TopicLibrary(folders, services=self.profile.config.services)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -395,6 +406,37 @@ class Studio:
         )
         warnings = [Problem(w) for w in table.warnings]
         return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
+
+    def services(self, table) -> list[ServiceUse]:
+        """The distinct services of a client list (cancelled rows left out), each
+        with the topics it maps to, so a therapist can map the menu once."""
+        from takehome.batch import _service_topics
+        from takehome.model.topic import menu_key
+
+        library = self.library
+        first: dict[str, object] = {}
+        rows: dict[str, list[int]] = {}
+        for row in table.rows:
+            if not row.service or row.not_held:
+                continue
+            key = menu_key(row.service)
+            first.setdefault(key, row)
+            rows.setdefault(key, []).append(row.row)
+        uses = []
+        for key, row in first.items():
+            numbers = tuple(rows[key])
+            try:
+                topics, note = _service_topics(row, library)
+                keys = tuple(k for name in topics for k in library.topics_for(name))
+            except TakehomeError as exc:
+                if str(exc).startswith("[services]"):
+                    uses.append(ServiceUse(row.service, numbers, (), "", str(exc)))
+                else:
+                    uses.append(ServiceUse(row.service, numbers, (), ""))
+                continue
+            how = "default" if note else "menu" if library.from_menu(row.service) else "topic"
+            uses.append(ServiceUse(row.service, numbers, keys, how))
+        return uses
 
     def run_batch(
         self,

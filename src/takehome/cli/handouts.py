@@ -168,6 +168,52 @@ def batch(
     _summary(result.outcomes, prefix="", out_dir=result.out_dir)
 
 
+@cli.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False), metavar="CLIENTS.csv")
+@click.option("--encoding", help="The file's encoding, if not UTF-8 (e.g. cp1252).")
+@click.pass_obj
+def services(studio, csv_file, encoding):
+    """List the services of CLIENTS.csv and the topic each one's handout is made of.
+
+    Map your service menu once: a service that matches no topic by name goes
+    into the profile's [services] table (takehome prints the lines to add).
+    Cancelled and no-show rows are left out.
+    """
+    table = studio.read_clients(csv_file, encoding)
+    uses = studio.services(table)
+    if not uses:
+        click.echo("No services: the list has no Service (or Type, Treatment...) column.")
+        return
+    width = min(40, max(len(use.service) for use in uses))
+    unmapped = []
+    for use in uses:
+        count = f"{len(use.rows)} row{'s' if len(use.rows) > 1 else ''}"
+        if use.problem:
+            where = f"problem: {use.problem}"
+        elif not use.topics:
+            where = "not mapped"
+            unmapped.append(use.service)
+        else:
+            where = ", ".join(use.topics)
+            where += {"menu": " ([services])", "default": ' ([services] default "*")'}.get(
+                use.how, ""
+            )
+        click.echo(f"{use.service:<{width}}  {count:>8}  -> {where}")
+    mapped = len(uses) - len(unmapped)
+    click.echo(f"{mapped} of {len(uses)} service(s) mapped to topics.")
+    if unmapped:
+        profile = studio.profile.path or "your profile (`takehome init` creates one)"
+        known = ", ".join(topic.key for topic in studio.topics().topics)
+        click.echo(f"To map the others, add these lines to {profile}; topics: {known}")
+        click.echo("[services]")
+        for service in unmapped:
+            click.echo(f'"{_toml_text(service)}" = "TOPIC"')
+
+
+def _toml_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def notes_line(table) -> str:
     """Which column, if any, gives the note printed on the handouts."""
     if table.note_column:

@@ -100,7 +100,7 @@ def build_handout(
     library = library or TopicLibrary()
     if not topic_keys:
         raise TakehomeError(f"no topic given; known topics: {', '.join(library.keys())}")
-    keys = list(dict.fromkeys(library.resolve(name) for name in topic_keys))
+    keys = list(dict.fromkeys(key for name in topic_keys for key in library.topics_for(name)))
     loaded: list[LoadedTopic] = [library.load(key) for key in keys]
 
     by_name: dict[str, str] = {}

@@ -255,8 +255,14 @@ def load_topic(path: Path) -> LoadedTopic:
 class TopicLibrary:
     """The topics found in one or more folders; later folders override earlier ones."""
 
-    def __init__(self, folders: list[Path] | None = None):
+    def __init__(self, folders: list[Path] | None = None, services: dict | None = None):
+        """``services``: the profile's service menu (service name -> topic keys)."""
         self.folders = folders if folders is not None else [builtin_handouts_dir()]
+        self.menu = {
+            menu_key(name): (topics,) if isinstance(topics, str) else tuple(topics)
+            for name, topics in (services or {}).items()
+        }
+        self.menu_names = {menu_key(name): name for name in services or {}}
         self._loaded: dict[Path, LoadedTopic] = {}  # a batch asks for the same topics often
         self._files: dict[str, Path] | None = None
 
@@ -285,6 +291,33 @@ class TopicLibrary:
         if path not in self._loaded:
             self._loaded[path] = load_topic(path)
         return self._loaded[path]
+
+    def from_menu(self, service: str) -> tuple[str, ...] | None:
+        """The topics the profile's [services] menu gives this service, or None."""
+        return self.menu.get(menu_key(service)) if service.strip() != "*" else None
+
+    @property
+    def menu_default(self) -> tuple[str, ...] | None:
+        """The [services] menu's topics for any service it does not list ("*")."""
+        return self.menu.get("*")
+
+    def topics_for(self, name: str) -> tuple[str, ...]:
+        """The topic keys a name stands for: the service menu first, then resolve()."""
+        mapped = self.from_menu(name)
+        if mapped is None:
+            return (self.resolve(name),)
+        self.check_menu_topics(name, mapped)
+        return mapped
+
+    def check_menu_topics(self, service: str, keys: tuple[str, ...]) -> None:
+        """A menu entry's topics must exist; the error names the [services] entry."""
+        files = self.files()
+        for key in keys:
+            if key not in files:
+                raise TakehomeError(
+                    f"[services]: '{service}' maps to unknown topic '{key}'; known topics: "
+                    f"{', '.join(files) or '(none)'}; fix the profile's [services] table"
+                )
 
     def resolve(self, name: str) -> str:
         """The topic key for a topic key, title or booking-software service name.
@@ -315,6 +348,11 @@ class TopicLibrary:
                     return key
         known = ", ".join(files) or "(none)"
         raise TakehomeError(f"unknown topic '{name}'; known topics: {known}")
+
+
+def menu_key(service: str) -> str:
+    """How a service name is looked up in the menu: case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", service).casefold().split())
 
 
 # Words a booking system adds to a service name that say nothing about the topic.

@@ -131,6 +131,27 @@ class ConfigFile(BaseModel):
     output: OutputSection = OutputSection()
     library: LibrarySection = LibrarySection()
     email: EmailSection = EmailSection()
+    # Your service menu: a service name as your booking system writes it -> the
+    # topic (or topics) its handout is made of. "*" is the topic for any
+    # service not listed (a batch says so for each row that uses it).
+    services: dict[str, str | list[str]] = {}
+
+    @field_validator("services")
+    @classmethod
+    def _menu(cls, value: dict) -> dict:
+        for service, topics in value.items():
+            if not service.strip():
+                raise ValueError("a service name is empty; write the name as your list has it")
+            keys = [topics] if isinstance(topics, str) else topics
+            if not keys:
+                raise ValueError(f"'{service}' maps to no topic; give one, like \"glutes\"")
+            for key in keys:
+                if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key):
+                    raise ValueError(
+                        f"'{service}': '{key}' is not a topic key (lower-case words joined by "
+                        "hyphens; see `takehome list`)"
+                    )
+        return value
 
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}

@@ -259,6 +259,7 @@ def known_settings() -> list[str]:
     return [
         f"{section}.{key}"
         for section, info in ConfigFile.model_fields.items()
+        if hasattr(info.annotation, "model_fields")  # [services] is edited in the file
         for key in info.annotation.model_fields
     ]
 
