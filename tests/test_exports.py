@@ -197,3 +197,94 @@ def test_a_menu_naming_no_topic_is_caught(run):
     bad = Path("takehome.toml")
     bad.write_text('[services]\n"Hot Stone" = "Hot Stone"\n')
     assert "is not a topic key" in run("check").output
+
+
+def _xlsx(path: Path, rows: list[list[str]]) -> None:
+    """A minimal .xlsx (inline strings), as a booking system's Excel export would be."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def column(index: int) -> str:
+        return chr(ord("A") + index)
+
+    cells = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{column(c)}{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+            for c, value in enumerate(row)
+        )
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxml'
+            'formats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument"'
+            ' Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Appointments" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet"'
+            ' Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>',
+        )
+
+
+def test_an_excel_export_is_read_directly(run):
+    _xlsx(
+        Path("day.xlsx"),
+        [
+            ["Appointments for 25 Nov 2026"],
+            ["Appointment Date", "Customer", "Service", "Status"],
+            ["11/25/2026", "Okafor, Ben", "Glute Massage", "Confirmed"],
+            ["11/25/2026", "Zoë Núñez", "Neck & Shoulder Massage", "No Show"],
+        ],
+    )
+    result = run("batch", "day.xlsx", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "2026-11-25_ben-okafor_glutes.pdf (glutes)" in result.output
+    assert "row 4: skipped: Status: No Show" in result.output
+    Path("broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    broken = run("batch", "broken.xlsx", "--dry-run")
+    assert broken.exit_code == 1
+    assert broken.output.startswith("Error: broken.xlsx: not a readable spreadsheet")
+
+
+def test_a_cyrillic_excel_csv_is_detected_not_garbled(run):
+    Path("c.csv").write_bytes("Name,Topics\nОлена Коваленко,glutes\n".encode("cp1251"))
+    result = run("batch", "c.csv", "--dry-run", "--date", "2026-11-25")
+    assert result.output.splitlines()[0] == (
+        "Warning: c.csv: not UTF-8, so read as Windows-1251 (Cyrillic) (detected); if names "
+        "look wrong, save the file as 'CSV UTF-8' or give its encoding with --encoding"
+    )
+    assert "2026-11-25_олена-коваленко_glutes.pdf" in result.output
+
+
+def test_a_name_with_lost_letters_is_warned_about(run):
+    Path("q.csv").write_text("Name,Topics\nZo? N??ez,glutes\n")
+    result = run("batch", "q.csv", "--dry-run", "--date", "2026-11-25")
+    assert (
+        "Warning: row 2: Name: has '?' where letters may have been lost (Excel's plain CSV "
+        "keeps only one alphabet); export the list as 'CSV UTF-8'"
+    ) in result.output.splitlines()

@@ -341,16 +341,17 @@ class Studio:
         note_column: str | None = None,
         name_order: str = "auto",
     ):
-        """Read a client list (imports.clients_csv.ClientTable); rows are checked later.
+        """Read a client list (a CSV export or a .xlsx, .xls or .ods spreadsheet) as an
+        imports.clients_csv.ClientTable; its rows are checked later.
 
         Only a column meant for the handout ("Therapist Note") is printed as your
         note, unless ``note_column`` names another; ``name_order`` reads "Silva,
         Ana" ("auto", "last-first" or "first-last").
         """
-        from takehome.imports.clients_csv import read_clients_csv
+        from takehome.imports.clients_csv import read_clients_file
 
         try:
-            return read_clients_csv(
+            return read_clients_file(
                 Path(path),
                 encoding,
                 label=self.labels.encoding,

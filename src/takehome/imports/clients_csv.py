@@ -246,17 +246,51 @@ def _decode(
             f"{path}: line(s) {shown} are not UTF-8 but the rest of the file is; "
             "fix those names, or save the whole file again as CSV UTF-8"
         )
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
+    encoding = _detect(data)
+    if encoding is None:
         raise TakehomeError(
-            f"{path}: neither UTF-8 nor Windows-1252 (byte {exc.start}); "
+            f"{path}: not UTF-8, and not text in any Windows code page; "
             f"save it as CSV UTF-8 or give its encoding with {label}"
-        ) from None
-    return text, [
-        f"{path}: not UTF-8, so read as Windows-1252 (Excel's plain CSV); if names look "
+        )
+    return data.decode(encoding), [
+        f"{path}: not UTF-8, so read as {CODE_PAGES[encoding]} (detected); if names look "
         f"wrong, save the file as 'CSV UTF-8' or give its encoding with {label}"
     ]
+
+
+# The code pages Excel's plain "CSV" is written in, by the computer's language.
+CODE_PAGES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "cp1258": "Windows-1258 (Vietnamese)",
+}
+
+
+def _detect(data: bytes) -> str | None:
+    """The code page of a non-UTF-8 export (charset-normalizer), Western first.
+
+    A short list of names says little: where Windows-1252 reads the file as
+    well as the best guess, it is taken (most such files come from it).
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(CODE_PAGES)))
+    if not matches:
+        return None
+    least = min(match.chaos for match in matches)
+    if any(m.encoding == "cp1252" and m.chaos <= least for m in matches):
+        return "cp1252"
+    best = matches[0]
+    try:
+        if data.decode("cp1252") == str(best):
+            return "cp1252"  # the same text either way
+    except UnicodeDecodeError:
+        pass
+    return best.encoding if best.encoding in CODE_PAGES else None
 
 
 def _is_utf8(line: bytes) -> bool:
@@ -299,6 +333,57 @@ def _dialect(text: str) -> type[csv.Dialect]:
         strict = True  # an unclosed quote is an error, not a cell that eats rows
 
     return _Detected
+
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def read_clients_file(
+    path: Path,
+    encoding: str | None = None,
+    label: str = "encoding",
+    *,
+    note_column: str | None = None,
+    name_order: str = "auto",
+) -> ClientTable:
+    """A client list as it arrives: a CSV export, or a spreadsheet (.xlsx, .xls, .ods)."""
+    if path.suffix.lower() in SPREADSHEETS:
+        records = _spreadsheet_records(path)
+        return table_from_records(path, records, [], note_column=note_column, name_order=name_order)
+    return read_clients_csv(path, encoding, label, note_column=note_column, name_order=name_order)
+
+
+def _spreadsheet_records(path: Path) -> list[list[str]]:
+    """The first sheet's rows as text (python-calamine reads all three formats)."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    data = read_regular(path, limit=CSV_LIMIT, what="a client list")
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own kinds for damaged files
+        raise TakehomeError(
+            f"{path}: not a readable spreadsheet ({type(exc).__name__}); open it in your "
+            "spreadsheet program and save it again, or export the list as CSV UTF-8"
+        ) from None
+    if not rows:
+        raise TakehomeError(f"{path}: the first sheet is empty; put the day's list on it")
+    return [[_cell_text(value) for value in row] for row in rows]
+
+
+def _cell_text(value) -> str:
+    # Dates as ISO text (read by the date column's rule); whole numbers without ".0".
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
 
 
 def read_clients_csv(
@@ -394,6 +479,11 @@ def table_from_records(
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of an export
         row = _row(number, record, columns, labels, flags, name_order)
+        if row.client is not None and "?" in row.client.name:
+            warnings.append(
+                f"row {number}: {labels['name']}: has '?' where letters may have been lost "
+                "(Excel's plain CSV keeps only one alphabet); export the list as 'CSV UTF-8'"
+            )
         if "date" in columns:
             raw = _cell(record, columns["date"])
             date = dates(raw) if raw else None
