@@ -252,7 +252,8 @@ def test_file_without_a_name_column_is_one_clear_error(run):
     result = run("batch", "clients.csv", *DATE)
     assert result.exit_code == 1
     assert result.output == (
-        "Error: clients.csv: no name column (columns found: 'Email', 'Service'); "
+        "Error: clients.csv: no name column (its first row has 2 cell(s), none a known name "
+        "column); "
         "name one column 'Name' (or use 'First Name' and 'Last Name'); known name columns: "
         "Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee Name\n"
     )

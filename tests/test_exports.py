@@ -107,8 +107,19 @@ def test_staff_keeps_one_therapists_rows(run):
     assert result.output.splitlines()[-1] == (
         "Dry run: 2 to write, 0 skipped (already there), 2 for other staff, 1 failed"
     )
+    assert run("batch", "f.csv", "--dry-run", "--staff", "Lee, Jordan").output == result.output
     none = run("batch", "f.csv", "--dry-run", "--staff", "Nobody")
-    assert none.output.splitlines()[-1].startswith("Dry run: 0 to write")
+    assert none.exit_code == 1 and none.output == (
+        "Error: --staff Nobody: no row of this therapist; staff in the list: "
+        "Jordan Lee, Sam Rivera\n"
+    )
+    Path("two.csv").write_text(
+        "Client,Service,Staff\nAna,Glute Massage,Sam Rivers\nBen,Glute Massage,Sam Rivera\n"
+    )
+    both = run("batch", "two.csv", "--dry-run", "--staff", "sam")
+    assert both.output == (
+        "Error: --staff sam: could be Sam Rivera, Sam Rivers; give the full name\n"
+    )
     shutil.copy(EXPORTS / "simplepractice.csv", "s.csv")
     Path("plain.csv").write_text("Name,Service\nAna,Glute Massage\n")
     no_column = run("batch", "plain.csv", "--dry-run", "--staff", "Sam")
@@ -178,8 +189,12 @@ def test_the_menu_default_is_never_silent(run):
     Path("takehome.toml").write_text('[services]\n"*" = "glutes"\n')
     result = run("batch", "v.csv", "--dry-run")
     assert (
-        "Note: row 7: the service is not in [services]; it gets the default topic glutes"
+        "Note: row 7: 'Deep Tissue Massage' is not in [services]; it gets the default topic glutes"
     ) in result.output.splitlines()
+    listing = run("services", "v.csv")
+    assert "Deep Tissue Massage" in listing.output and '"Deep Tissue Massage" = "TOPIC"' in (
+        listing.output
+    )
 
 
 def test_a_menu_naming_no_topic_is_caught(run):
@@ -288,3 +303,65 @@ def test_a_name_with_lost_letters_is_warned_about(run):
         "Warning: row 2: Name: has '?' where letters may have been lost (Excel's plain CSV "
         "keeps only one alphabet); export the list as 'CSV UTF-8'"
     ) in result.output.splitlines()
+
+
+def _rows(text: str, **kwargs):
+    path = Path("t.csv")
+    path.write_text(text)
+    return read_clients_csv(path, **kwargs)
+
+
+def test_status_rules_from_review(run):
+    table = _rows(
+        "Client,Email,City,State,Service,Status,Canceled,No Show\n"
+        "Ana Silva,a@example.com,Austin,TX,glutes,Cancelled,,\n"  # the real Status wins
+        "Ben Okafor,b@example.com,Austin,TX,glutes,Confirmed - cancellation list,,\n"
+        "Cy Diaz,c@example.com,Austin,TX,glutes,Not cancelled,,\n"
+        "Di Fox,d@example.com,Austin,TX,glutes,DNA,,\n"
+        "Ed Gray,e@example.com,Austin,TX,glutes,Confirmed,2026-05-03 10:00,\n"  # a date: yes
+        "Fi Hale,f@example.com,Austin,TX,glutes,Confirmed,,✓\n"
+        "Gus Ives,g@example.com,Austin,TX,glutes,Confirmed,FALSE,no\n"
+        "Hal Jay,h@example.com,Austin,TX,glutes,Storniert,,\n"
+    )
+    held = {row.client.name: row.not_held for row in table.rows}
+    assert held == {
+        "Ana Silva": "Status: Cancelled",
+        "Ben Okafor": None,
+        "Cy Diaz": None,
+        "Di Fox": "Status: DNA",
+        "Ed Gray": "Canceled: 2026-05-03 10:00",
+        "Fi Hale": "No Show: ✓",
+        "Gus Ives": None,
+        "Hal Jay": None,
+    }
+    assert any("'Storniert'" in w and "not statuses takehome knows" in w for w in table.warnings)
+
+
+def test_headers_dates_and_names_from_review(run):
+    table = _rows(
+        "Appointment Report\nClient:,All\n\n"
+        "Date,Client,Practitioner,Primary Service\n"
+        '"Tue, May 5, 2026 3:00 PM","Silva, Ana, CMT",Jordan Lee,Glute Massage\n'
+        '"Thursday, May 7, 2026","王, 小明",Jordan Lee,Glute Massage\n'
+        '2026-05-05T09:00:00,"Park, Joe",Jordan Lee,Glute Massage\n'
+    )
+    assert [row.client.name for row in table.rows] == ["Silva, Ana, CMT", "王, 小明", "Joe Park"]
+    assert [str(row.date) for row in table.rows] == ["2026-05-05", "2026-05-07", "2026-05-05"]
+    uk = _rows("Date,Client,Service\n04/05/2026,Ana Silva,glutes\n")
+    assert str(uk.rows[0].date) == "2026-04-05"
+    assert any("could be month/day or day/month" in w for w in uk.warnings)
+    assert in_name_order_of("Silva, Ana") == "Ana Silva"
+
+
+def in_name_order_of(name: str) -> str:
+    from takehome.imports.clients_csv import in_name_order
+
+    return in_name_order(name, "auto")
+
+
+def test_a_list_without_a_header_never_shows_its_first_row(run):
+    Path("nohdr.csv").write_text("Ana Silva,ana@example.com,glutes,sciatica\n")
+    result = run("batch", "nohdr.csv", "--dry-run")
+    assert result.exit_code == 1
+    assert "Ana" not in result.output and "sciatica" not in result.output
+    assert "its first row has 4 cell(s), none a known name column" in result.output

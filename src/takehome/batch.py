@@ -106,11 +106,10 @@ class BatchInterrupted(Exception):
 
 
 def _same_person(cell: str | None, wanted: str) -> bool:
-    """Whether a Staff cell names ``wanted`` ("Sam" matches "Sam Lee"; case ignored)."""
-    if not cell:
-        return False
-    have, want = cell.casefold().split(), wanted.casefold().split()
-    return have == want or have[: len(want)] == want
+    """Whether a Staff cell names ``wanted`` (a name as person_key words)."""
+    from takehome.imports.clients_csv import person_key
+
+    return bool(cell) and " ".join(person_key(cell)) == wanted
 
 
 def _service_topics(row, library: TopicLibrary) -> tuple[tuple[str, ...], str | None]:
@@ -130,19 +129,26 @@ def _service_topics(row, library: TopicLibrary) -> tuple[tuple[str, ...], str | 
     if len(row.topics) > 1:
         with contextlib.suppress(TakehomeError):
             return (library.resolve(row.service),), None
-    try:
-        for part in row.topics:
+    default = library.menu_default
+    if default is None:
+        return row.topics, None
+    # With a menu default ("*"), only the parts that match nothing take it.
+    known, unknown = [], []
+    for part in row.topics:
+        try:
             library.topics_for(part)
-    except TakehomeError:
-        default = library.menu_default
-        if default is not None:
-            note = (
-                f"row {row.row}: the service is not in [services]; it gets the default "
-                f"topic{'s' if len(default) > 1 else ''} {', '.join(default)}"
-            )
-            library.check_menu_topics("*", default)
-            return default, note
-    return row.topics, None
+            known.append(part)
+        except TakehomeError:
+            unknown.append(part)
+    if not unknown:
+        return row.topics, None
+    library.check_menu_topics("*", default)
+    names = ", ".join(f"'{part}'" for part in unknown)
+    note = (
+        f"row {row.row}: {names} is not in [services]; it gets the default "
+        f"topic{'s' if len(default) > 1 else ''} {', '.join(default)}"
+    )
+    return (*known, *default), note
 
 
 # How many "-2", "-3"... names one handout may try before the row fails.

@@ -390,6 +390,8 @@ class Studio:
                 f"{found}); known: Staff, Provider, Practitioner, Employee, Calendar, "
                 "Service Provider, Therapist"
             )
+        if staff is not None:
+            staff = self._one_staff(table, staff)
         out_dir = Path(out_dir) if out_dir else self.output_dir
         plan = plan_batch(
             table,
@@ -407,6 +409,31 @@ class Studio:
         )
         warnings = [Problem(w) for w in table.warnings]
         return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
+
+    def _one_staff(self, table, wanted: str) -> str:
+        """The one staff name of the list that ``wanted`` means: the whole name (in
+        any order, credentials ignored), or a first name only one of them has."""
+        from takehome.imports.clients_csv import person_key
+
+        label = self.labels.staff
+        key = person_key(wanted)
+        if not key:
+            raise TakehomeError(f"{label}: empty; give the therapist's name as the list has it")
+        names: dict[tuple[str, ...], str] = {}
+        for row in table.rows:
+            if row.staff:
+                names.setdefault(person_key(row.staff), row.staff)
+        if key in names:
+            return " ".join(key)
+        close = [name for k, name in names.items() if k[: len(key)] == key]
+        if len(close) == 1:
+            return " ".join(person_key(close[0]))
+        listing = ", ".join(sorted(close or names.values())) or "(none)"
+        if close:
+            raise TakehomeError(f"{label} {wanted}: could be {listing}; give the full name")
+        raise TakehomeError(
+            f"{label} {wanted}: no row of this therapist; staff in the list: {listing}"
+        )
 
     def services(self, table) -> list[ServiceUse]:
         """The distinct services of a client list (cancelled rows left out), each
@@ -436,6 +463,8 @@ class Studio:
                     uses.append(ServiceUse(row.service, numbers, (), ""))
                 continue
             how = "default" if note else "menu" if library.from_menu(row.service) else "topic"
+            if how == "default":
+                keys = ()  # listed as not mapped: the default is a fallback, not a mapping
             uses.append(ServiceUse(row.service, numbers, keys, how))
         return uses
 

@@ -130,6 +130,8 @@ def batch(
     echo_all("Error", plan.errors)
     echo_all("Note", plan.notes, err=False)
     if not dry_run:
+        if table.unprinted_notes:
+            click.echo(notes_line(table))  # a list's Notes are no longer printed: say so
         for line in _not_held_lines(plan):
             click.echo(line)
     if dry_run:
@@ -190,6 +192,9 @@ def services(studio, csv_file, encoding):
         count = f"{len(use.rows)} row{'s' if len(use.rows) > 1 else ''}"
         if use.problem:
             where = f"problem: {use.problem}"
+        elif use.how == "default":
+            where = 'not mapped (gets the [services] default "*")'
+            unmapped.append(use.service)
         elif not use.topics:
             where = "not mapped"
             unmapped.append(use.service)

@@ -89,6 +89,10 @@ def send(
             csv_file, encoding, note_column=note_column, name_order=name_order
         )
         echo_all("Warning", table.warnings)
+        if table.unprinted_notes:
+            from takehome.cli.handouts import notes_line
+
+            click.echo(notes_line(table))
         try:
             plan = studio.prepare_send(
                 table=table,

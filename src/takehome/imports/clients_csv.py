@@ -84,7 +84,12 @@ FLAG_COLUMNS = (
 NOT_HELD = ("cancel", "noshow", "missed", "declin", "delet", "reschedul")
 NAME_ORDERS = ("auto", "first-last", "last-first")
 # "Silva, Ana" is Ana Silva; "Ana Silva, Jr." is not a reversed name.
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "lmt", "rn", "dds", "esq"}
+_SUFFIXES = {
+    *("jr", "sr", "ii", "iii", "iv", "md", "phd", "lmt", "rn", "dds", "esq", "cmt", "dc"),
+    *("dpt", "pt", "np", "lmbt", "inc", "llc", "ltd"),
+}
+# Names in Chinese, Japanese or Korean script are never reordered.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 DELIMITERS = ",;\t"
 # Several topics or conditions in one cell: "glutes; neck-shoulders" or "a, b".
 _MULTI = re.compile(r"\s*[;,]\s*")
@@ -120,14 +125,22 @@ def _match_columns(header: list[str]):
     columns: dict[str, int] = {}
     written: dict[str, str] = {}
     flags: list[tuple[int, str]] = []
+    state = None
     for index, title in enumerate(header):
         if _header_key(title) in FLAG_COLUMNS:
             flags.append((index, title.strip()))
+            continue
+        if _header_key(title) == "state":
+            # Jane's status column, or an address's State: only when no other
+            # column gives the status.
+            state = state or (index, title.strip())
             continue
         field = _field_for(title)
         if field and field not in columns:
             columns[field] = index
             written[field] = title.strip()
+    if state and "status" not in columns:
+        columns["status"], written["status"] = state
     return columns, written, flags
 
 
@@ -155,16 +168,20 @@ _DAY_FIRST["%m.%d.%Y"] = "%d.%m.%Y"
 def _date_part(text: str) -> str:
     """The date of a date-and-time cell, commas dropped: "Wed, Nov 25, 2026 3:00 PM"."""
     text = text.strip().replace(",", " ")
-    text = re.split(r"T|\s+\d{1,2}:\d{2}", text, maxsplit=1)[0]
+    text = re.split(r"(?<=\d)T(?=\d)|\s+\d{1,2}:\d{2}", text, maxsplit=1)[0]
     return " ".join(text.split())
 
 
 def _date_reader(cells: list[str]):
     """A function reading this column's dates (None for a cell it cannot read)."""
     parts = [_date_part(c) for c in cells if c.strip()]
-    day_first = any(
-        (m := re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$", p)) and int(m[1]) > 12
-        for p in parts
+    numeric = [m for p in parts if (m := re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$", p))]
+    day_first = any(int(m[1]) > 12 for m in numeric)
+    # Month first unless the column shows otherwise; said when it cannot show it.
+    read_ambiguous = (
+        not day_first
+        and not any(int(m[2]) > 12 for m in numeric)
+        and any(m[1] != m[2] for m in numeric)
     )
     formats = [_DAY_FIRST.get(f, f) if day_first else f for f in _DATE_FORMATS]
 
@@ -177,6 +194,7 @@ def _date_reader(cells: list[str]):
                 continue
         return None
 
+    read.ambiguous = read_ambiguous
     return read
 
 
@@ -313,12 +331,13 @@ def _dialect(text: str) -> type[csv.Dialect]:
     # column (a report title such as "Appointment Report" may stand above it).
     top = sample.splitlines()[:HEADER_SEARCH]
     header = top[0] if top else ""
+    split = []
     for line in top:
         delimiter = max(DELIMITERS, key=line.count)
-        cells = line.split(delimiter) if line.count(delimiter) else [line]
-        if {"name", "first_name"} & set(_match_columns(cells)[0]):
-            header = line
-            break
+        split.append(line.split(delimiter) if line.count(delimiter) else [line])
+    index = _header_index(split, [_match_columns(cells)[0] for cells in split])
+    if index is not None:
+        header = top[index]
     counts = {d: header.count(d) for d in DELIMITERS}
     if not any(counts.values()):
         return _OneColumn
@@ -433,16 +452,16 @@ def table_from_records(
     # Some exports put a report title, a date range or blank rows above the
     # header: the header is the first of the top rows that has a name column.
     matches = [_match_columns(header) for header in records[:HEADER_SEARCH]]
-    skip = next(
-        (i for i, (cols, _, _) in enumerate(matches) if {"name", "first_name"} & set(cols)), None
-    )
+    skip = _header_index(records[:HEADER_SEARCH], [m[0] for m in matches])
     if skip is None:
         header = next((r for r in records if any(c.strip() for c in r)), [])
-        found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        cells = [h.strip() for h in header if h.strip()]
+        # The first row may be a client's details: its cells are never shown.
         raise TakehomeError(
-            f"{path}: no name column (columns found: {found}); name one column "
-            "'Name' (or use 'First Name' and 'Last Name'); known name columns: "
-            "Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee Name"
+            f"{path}: no name column (its first row has {len(cells)} cell(s), none a known "
+            "name column); name one column 'Name' (or use 'First Name' and 'Last Name'); "
+            "known name columns: Name, Client, Client Name, Full Name, Customer, Patient, "
+            "Guest, Invitee Name"
         )
     columns, written, flags = matches[skip]
     header = [h.strip() for h in records[skip]]
@@ -494,6 +513,27 @@ def table_from_records(
                 )
             row = replace(row, date=date)
         rows.append(row)
+    if "date" in columns and dates.ambiguous:
+        warnings.append(
+            f"{path}: {written['date']}: each date could be month/day or day/month; read month "
+            "first (04/05/2026 is April 5); if your system writes the day first, export the "
+            "dates as 2026-05-04, or use --date"
+        )
+    unknown = sorted(
+        {
+            _cell(record, columns["status"])
+            for record in records
+            if "status" in columns and _cell(record, columns["status"])
+        }
+        - {row.not_held.split(": ", 1)[1] for row in rows if row.not_held}
+    )
+    unknown = [value for value in unknown if status_letters(value) not in KNOWN_HELD]
+    if unknown:
+        shown = ", ".join(f"'{value}'" for value in unknown[:5])
+        warnings.append(
+            f"{path}: {written['status']}: {shown} not statuses takehome knows, so those rows go "
+            "ahead; if one means cancelled or no-show, remove those rows first"
+        )
     return ClientTable(
         rows=tuple(rows),
         warnings=tuple(warnings),
@@ -504,6 +544,24 @@ def table_from_records(
     )
 
 
+def _header_index(rows: list[list[str]], found: list[dict]) -> int | None:
+    """The header among the top rows: the one naming the most known columns, a
+    name column among them. A title line ("Client:,All") names one column of
+    two cells, so a row needs two known columns, unless it is a one-cell header
+    (a file of names alone)."""
+    best, best_count = None, 0
+    for index, (row, columns) in enumerate(zip(rows, found, strict=False)):
+        if not {"name", "first_name"} & set(columns):
+            continue
+        cells = [cell for cell in row if cell.strip()]
+        count = len(columns)
+        if count < 2 and len(cells) != 1:
+            continue
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
 def _cell(record: list[str], index: int | None) -> str:
     return record[index].strip() if index is not None and index < len(record) else ""
 
@@ -512,13 +570,38 @@ def _truthy(value: str) -> bool:
     return value.strip().casefold() in _YES
 
 
+_FLAG_NO = {"", "no", "n", "false", "0", "-", "none", "off"}
+# Who did it, said before the status ("Client Cancelled", "Late Cancel").
+_STATUS_PREFIXES = ("client", "customer", "patient", "clinician", "staff", "late", "early")
+# Statuses of appointments that happen: not warned about.
+KNOWN_HELD = {
+    *("confirmed", "booked", "bookedonline", "new", "started", "arrived", "completed"),
+    *("show", "shown", "checkedin", "checkedout", "accepted", "awaitingconfirmation"),
+    *("pending", "inprogress", "readytostart", "servicecompleted", "paid", "done"),
+    *("scheduled", "active", "runninglate", "unconfirmed", "requested", "approved"),
+}
+
+
+def status_letters(status: str) -> str:
+    """A status as lower-case letters, without who did it ("Client Cancelled": cancelled)."""
+    letters = re.sub(r"[^a-z]", "", status.casefold())
+    for prefix in _STATUS_PREFIXES:
+        if letters.startswith(prefix) and len(letters) > len(prefix):
+            letters = letters[len(prefix) :]
+    return letters
+
+
 def _not_held(record, columns, written, flags) -> str | None:
     status = _cell(record, columns.get("status"))
-    letters = re.sub(r"[^a-z]", "", status.casefold())
-    if status and any(word in letters for word in NOT_HELD):
+    letters = status_letters(status)
+    # At the start only: "Not cancelled" and "Confirmed - cancellation list" go ahead.
+    if status and (letters.startswith(NOT_HELD) or letters in ("dna", "didnotattend")):
+        return f"{written['status']}: {status}"
+    if letters.startswith(("didnotshow", "didntshow")):
         return f"{written['status']}: {status}"
     for index, title in flags:
-        if _truthy(_cell(record, index)):
+        # Any mark but "no": a date of cancellation, a tick, "Cancelled".
+        if _cell(record, index).casefold() not in _FLAG_NO:
             return f"{title}: {_cell(record, index)}"
     return None
 
@@ -536,10 +619,26 @@ def in_name_order(name: str, order: str) -> str:
     last, first = last.strip(), first.strip()
     if not last or not first:
         return name
-    suffix = "," in first or re.sub(r"[^a-z]", "", first.casefold()) in _SUFFIXES
-    if order == "auto" and suffix:
+    letters = re.sub(r"[^a-z]", "", first.casefold())
+    credential = (
+        "," in first
+        or letters in _SUFFIXES
+        or (first.isupper() and len(letters) <= 5)  # CMT, DC, DPT
+        or "." in first  # Inc., M.D.
+    )
+    if order == "auto" and (credential or _CJK.search(name)):
         return name
     return f"{first} {last}"
+
+
+def person_key(name: str) -> tuple[str, ...]:
+    """A person's name for comparing: words in First Last order, case, punctuation
+    and credentials ignored ("Rivers, Sam", "Sam Rivers, LMT" and "sam rivers" agree)."""
+    ordered = in_name_order(name, "auto")
+    if "," in ordered:
+        ordered = ordered.split(",", 1)[0]  # "Sam Rivers, LMT"
+    words = re.findall(r"\w+", ordered.casefold())
+    return tuple(word for word in words if word not in _SUFFIXES)
 
 
 def _row(number, record, columns, labels, flags, name_order) -> ClientRow:
