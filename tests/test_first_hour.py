@@ -215,7 +215,7 @@ def test_config_set_on_a_linked_profile_changes_its_target(run):
     [
         ('practice = "oops"\n', "practice is not a [practice] table; fix the file first"),
         ("[[practice]]\nname = 'x'\n", "practice is not a [practice] table; fix the file first"),
-        (b"[practice]\nname = 'Caf\xe9'\n", "not UTF-8 text; save it as UTF-8"),
+        (b"[practice]\nname = 'Caf\xe9'\n", "the file is not UTF-8 text; save it as UTF-8"),
     ],
 )
 def test_config_set_on_a_strange_profile_is_one_line(run, text, message):

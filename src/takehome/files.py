@@ -88,15 +88,20 @@ def read_regular(path: Path, *, limit: int, what: str = "the file") -> bytes:
         os.close(fd)
 
 
+def read_utf8(path: Path, *, limit: int, what: str) -> str:
+    """A regular file's text; not UTF-8 is one line naming the file and the fix."""
+    data = read_regular(path, limit=limit, what=what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
+
+
 def read_toml(path: Path, *, limit: int, what: str) -> dict:
     """A TOML file as a dict; any problem is one line naming the file and the fix."""
     import tomllib
 
-    data = read_regular(path, limit=limit, what=what)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TakehomeError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
+    text = read_utf8(path, limit=limit, what=what)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -294,19 +294,16 @@ def _checked_value(dotted: str, value: str | None):
 
 
 def _read_document(path: Path):
+    """The profile as a tomlkit document (comments kept), read as read_toml reads."""
     import tomlkit
 
-    from takehome.files import PROFILE_LIMIT, read_regular
+    from takehome.files import PROFILE_LIMIT, read_utf8
 
-    data = read_regular(path, limit=PROFILE_LIMIT, what="a practice profile")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TakehomeError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    text = read_utf8(path, limit=PROFILE_LIMIT, what="a practice profile")
     try:
         return tomlkit.parse(text)
     except Exception as exc:  # tomlkit's parse errors carry line and column
-        raise TakehomeError(f"{path}: not valid TOML ({exc}); fix it first") from None
+        raise TakehomeError(f"{path}: not valid TOML: {exc}; fix the syntax there") from None
 
 
 def set_values(path: Path, changes: dict[str, str | None]) -> dict[str, object]:
