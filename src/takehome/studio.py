@@ -350,19 +350,14 @@ class Studio:
         """
         from takehome.imports.clients_csv import read_clients_file
 
-        try:
-            return read_clients_file(
-                Path(path),
-                encoding,
-                label=self.labels.encoding,
-                note_column=note_column,
-                name_order=name_order,
-            )
-        except TakehomeError as exc:
-            text = str(exc)
-            if text.startswith("note column '"):
-                text = text.replace("note column", self.labels.note_column, 1)
-            raise TakehomeError(text) from None
+        return read_clients_file(
+            Path(path),
+            encoding,
+            label=self.labels.encoding,
+            note_column=note_column,
+            name_order=name_order,
+            note_label=self.labels.note_column,
+        )
 
     def plan_batch(
         self,

@@ -93,34 +93,20 @@ def send(
             from takehome.cli.handouts import notes_line
 
             click.echo(notes_line(table))
-        try:
-            plan = studio.prepare_send(
-                table=table,
-                date=date,
-                default_topics=default_topics,
-                options=options,
-                workers=jobs,
-                real=really_send,
-                staff=staff,
-            )
-        except BatchInterrupted as stop:
-            click.echo(
-                "Interrupted while making the handouts: nothing was sent. "
-                "Run the same command again to go on.",
-                err=True,
-            )
-            raise click.exceptions.Exit(stop.exit_code) from None
+        source = {"table": table, "default_topics": default_topics, "workers": jobs}
+        source["staff"] = staff
     else:
         client = studio.client(client_name, conditions, note=note, next_visit=next_visit)
-        plan = studio.prepare_send(
-            topics=topics,
-            client=client,
-            to=to,
-            date=date,
-            options=options,
-            force=force,
-            real=really_send,
+        source = {"topics": topics, "client": client, "to": to, "force": force}
+    try:
+        plan = studio.prepare_send(**source, date=date, options=options, real=really_send)
+    except BatchInterrupted as stop:
+        click.echo(
+            "Interrupted while making the handouts: nothing was sent. "
+            "Run the same command again to go on.",
+            err=True,
         )
+        raise click.exceptions.Exit(stop.exit_code) from None
     echo_all("Warning", plan.warnings)
     echo_all("Error", plan.errors)
     echo_all("", plan.notes, err=False)

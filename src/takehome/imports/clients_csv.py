@@ -364,12 +364,22 @@ def read_clients_file(
     *,
     note_column: str | None = None,
     name_order: str = "auto",
+    note_label: str = "note column",
 ) -> ClientTable:
     """A client list as it arrives: a CSV export, or a spreadsheet (.xlsx, .xls, .ods)."""
     if path.suffix.lower() in SPREADSHEETS:
         records = _spreadsheet_records(path)
-        return table_from_records(path, records, [], note_column=note_column, name_order=name_order)
-    return read_clients_csv(path, encoding, label, note_column=note_column, name_order=name_order)
+        return table_from_records(
+            path, records, [], note_column=note_column, name_order=name_order, note_label=note_label
+        )
+    return read_clients_csv(
+        path,
+        encoding,
+        label,
+        note_column=note_column,
+        name_order=name_order,
+        note_label=note_label,
+    )
 
 
 def _spreadsheet_records(path: Path) -> list[list[str]]:
@@ -412,6 +422,7 @@ def read_clients_csv(
     *,
     note_column: str | None = None,
     name_order: str = "auto",
+    note_label: str = "note column",
 ) -> ClientTable:
     """Read a booking export: any of the accepted headers, encodings and delimiters.
 
@@ -436,7 +447,12 @@ def read_clients_csv(
             "left open?); fix that line or export the file again"
         ) from None
     return table_from_records(
-        path, records, warnings, note_column=note_column, name_order=name_order
+        path,
+        records,
+        warnings,
+        note_column=note_column,
+        name_order=name_order,
+        note_label=note_label,
     )
 
 
@@ -447,6 +463,7 @@ def table_from_records(
     *,
     note_column: str | None = None,
     name_order: str = "auto",
+    note_label: str = "note column",
 ) -> ClientTable:
     """Rows of cells (from a CSV or a spreadsheet) as a ClientTable."""
     # Some exports put a report title, a date range or blank rows above the
@@ -471,7 +488,7 @@ def table_from_records(
         if index is None:
             found = ", ".join(repr(h) for h in header if h)
             raise TakehomeError(
-                f"note column '{note_column}': not in {path} (columns found: {found}); "
+                f"{note_label} '{note_column}': not in {path} (columns found: {found}); "
                 "give one of those"
             )
         columns["note"], written["note"] = index, header[index]
@@ -564,10 +581,6 @@ def _header_index(rows: list[list[str]], found: list[dict]) -> int | None:
 
 def _cell(record: list[str], index: int | None) -> str:
     return record[index].strip() if index is not None and index < len(record) else ""
-
-
-def _truthy(value: str) -> bool:
-    return value.strip().casefold() in _YES
 
 
 _FLAG_NO = {"", "no", "n", "false", "0", "-", "none", "off"}
