@@ -39,6 +39,14 @@ def hermetic(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     for name in ("TAKEHOME_CONFIG", "TAKEHOME_SMTP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+    # The machine's time zone decides which day a UTC calendar time falls on.
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,24 +341,65 @@ class Studio:
         *,
         note_column: str | None = None,
         name_order: str = "auto",
+        day: dt.date | None = None,
+        whole_calendar: bool = False,
     ):
-        """Read a client list (a CSV export or a .xlsx, .xls or .ods spreadsheet) as an
-        imports.clients_csv.ClientTable; its rows are checked later.
+        """Read a client list as an imports.clients_csv.ClientTable; its rows are
+        checked later. A CSV export, a .xlsx, .xls or .ods spreadsheet, or a
+        calendar file (.ics), whose events of ``day`` (today without it) are the rows
+        (every event, each once, with ``whole_calendar``: for `services`).
 
         Only a column meant for the handout ("Therapist Note") is printed as your
         note, unless ``note_column`` names another; ``name_order`` reads "Silva,
-        Ana" ("auto", "last-first" or "first-last").
+        Ana" ("auto", "last-first" or "first-last"). A web address is refused:
+        nothing is fetched from the network.
         """
+        from takehome.imports.calendar_ics import CALENDARS, read_calendar
         from takehome.imports.clients_csv import read_clients_file
 
+        if re.match(r"^(https?|webcals?|ftp)://", str(path).strip(), re.IGNORECASE):
+            raise TakehomeError(
+                f"{path}: a web address; takehome never fetches client data from the "
+                "network, so download it first (open the link in a browser and save the "
+                "file) and give the saved file"
+            )
+        path = Path(path)
+        if path.suffix.lower() in CALENDARS:
+            if note_column is not None:
+                raise TakehomeError(
+                    f"{self.labels.note_column} '{note_column}': a calendar has no columns, "
+                    "and an event's description is never printed; leave it out"
+                )
+            if encoding is not None:
+                raise TakehomeError(
+                    f"{self.labels.encoding} {encoding}: a calendar file is always UTF-8; "
+                    "leave it out"
+                )
+            return read_calendar(
+                path,
+                None if whole_calendar else day or dt.date.today(),
+                is_service=self._is_service,
+                name_order=name_order,
+            )
         return read_clients_file(
-            Path(path),
+            path,
             encoding,
             label=self.labels.encoding,
             note_column=note_column,
             name_order=name_order,
             note_label=self.labels.note_column,
         )
+
+    def _is_service(self, text: str) -> bool:
+        """Whether ``text`` names a service of the menu or a topic (for calendar titles)."""
+        library = self.library
+        if library.from_menu(text) is not None:
+            return True
+        try:
+            library.resolve(text)
+        except TakehomeError:
+            return False
+        return True
 
     def plan_batch(
         self,

@@ -97,7 +97,9 @@ def batch(
     force,
     dry_run,
 ):
-    """Make one handout per client row of CLIENTS.csv (a booking-software export).
+    """Make one handout per client row of CLIENTS.csv (a booking-software export:
+    CSV, .xlsx, .xls or .ods), or per appointment of a calendar file (.ics) on
+    --date (today without it).
 
     Rows with a problem are reported by row number and the others go ahead.
     Handouts that already exist are skipped, so if a batch is stopped, running
@@ -116,11 +118,14 @@ def batch(
     """
     from takehome.batch import BatchInterrupted
 
-    table = studio.read_clients(csv_file, encoding, note_column=note_column, name_order=name_order)
+    date = parse_date(date_text)
+    table = studio.read_clients(
+        csv_file, encoding, note_column=note_column, name_order=name_order, day=date
+    )
     plan = studio.plan_batch(
         table,
         out_dir=out_dir,
-        date=parse_date(date_text),
+        date=date,
         default_topics=default_topics,
         options=studio.options(paper),
         force=force,
@@ -136,7 +141,7 @@ def batch(
             click.echo(line)
     if dry_run:
         click.echo(notes_line(table))
-        _dry_run_rows(plan)
+        _dry_run_rows(plan, table)
         _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
         return
 
@@ -181,7 +186,7 @@ def services(studio, csv_file, encoding):
     into the profile's [services] table (takehome prints the lines to add).
     Cancelled and no-show rows are left out.
     """
-    table = studio.read_clients(csv_file, encoding)
+    table = studio.read_clients(csv_file, encoding, whole_calendar=True)
     uses = studio.services(table)
     if not uses:
         click.echo("No services: the list has no Service (or Type, Treatment...) column.")
@@ -221,6 +226,8 @@ def _toml_text(text: str) -> str:
 
 def notes_line(table) -> str:
     """Which column, if any, gives the note printed on the handouts."""
+    if table.calendar:
+        return "Notes: an event's description is the booking system's and is never printed."
     if table.note_column:
         return f"Notes: the '{table.note_column}' column is printed as your note."
     if table.unprinted_notes:
@@ -241,23 +248,26 @@ def _not_held_lines(plan) -> list[str]:
     ]
 
 
-def _dry_run_rows(plan) -> None:
-    # The day in row order, each row with what it becomes.
+def _dry_run_rows(plan, table) -> None:
+    # The day in row order (a calendar's rows are its events in time order),
+    # each row with what it becomes.
     from takehome.batch import FAILED, NOT_HELD, SKIPPED
 
+    times = {row.row: f" ({row.time})" for row in table.rows if row.time}
     items = sorted([*plan.jobs, *plan.settled], key=lambda item: item.row)
     for item in items:
         status = getattr(item, "status", None)
+        where = f"row {item.row}{times.get(item.row, '')}"
         if status is None:  # a job
             topics = ", ".join(item.handout.topic_keys)
             changed = " (the file there was made from other details)" if item.replace else ""
-            click.echo(f"row {item.row}: would write {item.path} ({topics}){changed}")
+            click.echo(f"{where}: would write {item.path} ({topics}){changed}")
         elif status == SKIPPED:
-            click.echo(f"row {item.row}: already there: {item.path}")
+            click.echo(f"{where}: already there: {item.path}")
         elif status == NOT_HELD:
-            click.echo(f"row {item.row}: skipped: {item.message.split(': ', 1)[1]}")
+            click.echo(f"{where}: skipped: {item.message.split(': ', 1)[1]}")
         elif status == FAILED:
-            click.echo(f"row {item.row}: not made (see the error above)")
+            click.echo(f"{where}: not made (see the error above)")
 
 
 def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):

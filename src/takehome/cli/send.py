@@ -86,7 +86,7 @@ def send(
     options = studio.options(paper)
     if csv_file:
         table = studio.read_clients(
-            csv_file, encoding, note_column=note_column, name_order=name_order
+            csv_file, encoding, note_column=note_column, name_order=name_order, day=date
         )
         echo_all("Warning", table.warnings)
         if table.unprinted_notes:

@@ -102,6 +102,15 @@ HEADER_SEARCH = 12
 # systems those are often the staff's private notes, not for the handout.)
 _PREFIXES = ("client", "customer", "patient", "guest")
 _PREFIXABLE = {"name", "first_name", "last_name", "email"}
+# How a row's fields are named in its messages, when the file names them otherwise.
+DEFAULT_LABELS = {
+    "name": "Name",
+    "note": "Therapist Note",
+    "next_visit": "Next Visit",
+    "conditions": "Conditions",
+    "consent": "Consent",
+    "status": "Status",
+}
 
 
 def _header_key(header: str) -> str:
@@ -213,6 +222,11 @@ class ClientRow:
     not_held: str | None = None  # why the appointment did not happen ("Status: No Show")
     staff: str | None = None
     date: dt.date | None = None  # the appointment's date, when the export has one
+    time: str | None = None  # the appointment's start ("14:30"), from a calendar
+
+    def with_date(self, date: dt.date | None, time: str | None = None) -> ClientRow:
+        """This row with its appointment's date (and start time)."""
+        return replace(self, date=date, time=time)
 
 
 @dataclass(frozen=True)
@@ -225,6 +239,7 @@ class ClientTable:
     unprinted_notes: str | None = None  # a booking-notes column that is not printed
     has_staff: bool = False
     columns: tuple[str, ...] = ()  # the header as found, for messages
+    calendar: bool = False  # read from a calendar file: rows are the day's events
 
 
 def _decode(
@@ -499,12 +514,8 @@ def table_from_records(
     if not any(any(cell.strip() for cell in record) for record in records):
         raise TakehomeError(f"{path}: has a header but no client rows; export the day's list again")
     labels = {
+        **{field: written.get(field, default) for field, default in DEFAULT_LABELS.items()},
         "name": written.get("name") or f"{written.get('first_name')}/{written.get('last_name')}",
-        "note": written.get("note", "Therapist Note"),
-        "next_visit": written.get("next_visit", "Next Visit"),
-        "conditions": written.get("conditions", "Conditions"),
-        "consent": written.get("consent", "Consent"),
-        "status": written.get("status", "Status"),
     }
     dates = _date_reader(
         [r[columns["date"]] for r in records if "date" in columns and columns["date"] < len(r)]
@@ -528,7 +539,7 @@ def table_from_records(
                     f"row {number}: {written['date']}: not read as a date; the handout "
                     "gets the batch's date"
                 )
-            row = replace(row, date=date)
+            row = row.with_date(date)
         rows.append(row)
     if "date" in columns and dates.ambiguous:
         warnings.append(
@@ -658,41 +669,71 @@ def _row(number, record, columns, labels, flags, name_order) -> ClientRow:
     def cell(field: str) -> str:
         return _cell(record, columns.get(field))
 
-    def split(value: str) -> tuple[str, ...]:
-        return tuple(part for part in _MULTI.split(value) if part)
-
     name = cell("name")
     if name:
         name = in_name_order(name, name_order)
     else:
         name = " ".join(filter(None, (cell("first_name"), cell("last_name"))))
-    service = cell("topics")
+    return client_row(
+        number,
+        name=name,
+        service=cell("topics"),
+        email=cell("email") or None,
+        staff=cell("staff") or None,
+        not_held=_not_held(record, columns, labels, flags),
+        labels=labels,
+        conditions=cell("conditions"),
+        note=cell("note"),
+        next_visit=cell("next_visit"),
+        paper=cell("paper"),
+        consent=cell("consent"),
+    )
+
+
+def client_row(
+    number: int,
+    *,
+    name: str,
+    service: str,
+    email: str | None,
+    staff: str | None,
+    not_held: str | None,
+    labels: dict[str, str],
+    conditions: str = "",
+    note: str = "",
+    next_visit: str = "",
+    paper: str = "",
+    consent: str = "",
+) -> ClientRow:
+    """One row from its cells (a CSV row's or a calendar event's); a problem is
+    kept on the row (``ClientRow.error``) so the other rows go ahead."""
+
+    def split(value: str) -> tuple[str, ...]:
+        return tuple(part for part in _MULTI.split(value) if part)
+
+    labels = {**DEFAULT_LABELS, **labels}
     topics = split(service)
-    paper = cell("paper").lower() or None
-    email = cell("email") or None
-    staff = cell("staff") or None
-    not_held = _not_held(record, columns, labels, flags)
+    paper_key = paper.lower() or None
     extra = {"service": service, "not_held": not_held, "staff": staff}
-    fields = {**{k: f"row {number}: {v}" for k, v in labels.items()}}
-    answer = cell("consent").casefold()
-    consent = True if answer in _YES else False if answer in _NO else None
+    fields = {k: f"row {number}: {v}" for k, v in labels.items()}
+    answer = consent.casefold()
+    agreed = True if answer in _YES else False if answer in _NO else None
     try:
-        if answer and consent is None:
+        if answer and agreed is None:
             raise TakehomeError(
-                f"row {number}: {labels['consent']}: '{cell('consent')}' is not yes or no; "
-                "write yes or no"
+                f"row {number}: {labels['consent']}: '{consent}' is not yes or no; write yes or no"
             )
         if not name:
             raise TakehomeError(f"row {number}: no name; fill in the {labels['name']} column")
         client = Client.create(
             name,
-            split(cell("conditions")),
-            note=cell("note") or None,
-            next_visit=cell("next_visit") or None,
+            split(conditions),
+            note=note or None,
+            next_visit=next_visit or None,
             fields=fields,
         )
     except TakehomeError as exc:
         return ClientRow(
-            number, None, topics, paper, email, error=str(exc), consent=consent, **extra
+            number, None, topics, paper_key, email, error=str(exc), consent=agreed, **extra
         )
-    return ClientRow(number, client, topics, paper, email, consent=consent, **extra)
+    return ClientRow(number, client, topics, paper_key, email, consent=agreed, **extra)

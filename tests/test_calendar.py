@@ -1,0 +1,294 @@
+"""Calendar files (.ics): a day's appointments as rows, by the documented rule.
+
+Parsing and matching only (Studio.read_clients and --dry-run); one test renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import pdf_text
+from takehome import Studio
+from takehome.cli import cli
+from takehome.errors import TakehomeError
+
+CALENDARS = Path(__file__).parent / "data" / "calendars"
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def run(here):
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def rows(name: str, day: str, studio: Studio | None = None):
+    table = (studio or Studio()).read_clients(CALENDARS / name, day=dt.date.fromisoformat(day))
+    return table, [
+        (r.time, r.client and r.client.name, r.service, r.email, r.not_held) for r in table.rows
+    ]
+
+
+def write(here: Path, text: str, name: str = "day.ics") -> Path:
+    body = "\r\n".join(line.strip() for line in text.strip().splitlines())
+    path = here / name
+    path.write_text(
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}\r\nEND:VCALENDAR\r\n"
+    )
+    return path
+
+
+def event(uid: str, start: str, summary: str, *extra: str) -> str:
+    lines = [f"UID:{uid}", f"DTSTART:{start}", f"SUMMARY:{summary}", "DTSTAMP:20260101T000000Z"]
+    return "\n".join(["BEGIN:VEVENT", *lines, *extra, "END:VEVENT"])
+
+
+def test_calendly_the_attendee_is_the_client_and_the_host_is_not(here):
+    table, found = rows("calendly.ics", "2026-05-04")
+    assert found == [
+        ("10:00", "Owen Patel", "Glute Massage 60 min", "owen@example.com", None),
+        (
+            "12:00",
+            "Maya Thornton",
+            "Neck and Shoulder Massage",
+            "maya@example.com",
+            "STATUS: CANCELLED",
+        ),
+        ("15:00", "Ana Souza", "Neck and Shoulder Massage", "ana@example.com", None),
+    ]  # 15:00Z is 10:00 in the feed's X-WR-TIMEZONE (America/Chicago)
+    # The invitee's typed answer is in the description: never a note on the handout.
+    assert all(r.client.note is None for r in table.rows)
+    assert table.calendar and table.unprinted_notes and table.has_staff
+
+
+def test_acuity_title_description_lines_cancelled_prefix_and_blocked_time(here):
+    table, found = rows("acuity.ics", "2025-03-14")
+    assert found == [
+        ("09:00", "Luis Ortega", "Neck & Shoulder Massage", "luis@example.com", None),
+        ("11:00", "Bo Chen", "Glute Massage 60 Minutes", "bo@example.com", "title: Cancelled"),
+        ("13:30", "Priya Nair", "Glute Massage 60 Minutes", "priya@example.com", None),
+    ]  # "Ortega, Luis" in the title is Last, First; Lunch and the all-day event are left out
+    assert table.warnings == (
+        f"{CALENDARS / 'acuity.ics'}: 1 event(s) name no client and are left out (at 12:00): "
+        "blocked time, or a calendar that hides clients' names (turn that off in the booking "
+        "system's calendar settings, or export a CSV)",
+    )
+    assert "lavender" not in repr(table)
+
+
+def test_google_recurring_moved_cancelled_busy_and_free_events(here):
+    _, nov9 = rows("google-subscribed.ics", "2026-11-09")
+    assert nov9 == [("10:00", "Maya Thornton", "Glute Massage", None, None)]
+    table, nov23 = rows("google-subscribed.ics", "2026-11-23")
+    assert nov23 == [
+        ("10:00", "Maya Thornton", "Glute Massage", None, "STATUS: CANCELLED"),  # one occurrence
+        ("14:30", "Dana Whitfield", "Neck and shoulder massage", None, None),  # "with Client"
+        ("23:30", "Owen Patel", "Glutes", None, None),  # UTC, read in Europe/London
+    ]  # "Busy" at 13:00 is left out and warned about; the free "Gym" event is not an appointment
+    assert "(at 13:00)" in table.warnings[0]
+    with pytest.raises(TakehomeError) as caught:
+        rows("google-subscribed.ics", "2026-11-16")  # the weekly one has an EXDATE that day
+    assert str(caught.value) == (
+        f"{CALENDARS / 'google-subscribed.ics'}: no appointments on 2026-11-16 (its nearest are "
+        "on 2026-11-09 and 2026-11-23); give the day with --date YYYY-MM-DD"
+    )
+
+
+def test_expected_handouts_of_each_calendar_in_the_dry_run(run):
+    expected = {
+        ("calendly.ics", "2026-05-04"): [
+            "row 1 (10:00): would write handouts-out/2026-05-04_owen-patel_glutes.pdf (glutes)",
+            "row 2 (12:00): skipped: STATUS: CANCELLED",
+            "row 3 (15:00): would write handouts-out/2026-05-04_ana-souza_neck-shoulders.pdf "
+            "(neck-shoulders)",
+        ],
+        ("acuity.ics", "2025-03-14"): [
+            "row 1 (09:00): would write handouts-out/2025-03-14_luis-ortega_neck-shoulders.pdf "
+            "(neck-shoulders)",
+            "row 2 (11:00): skipped: title: Cancelled",
+            "row 3 (13:30): would write handouts-out/2025-03-14_priya-nair_glutes.pdf (glutes)",
+        ],
+    }
+    for (name, day), lines in expected.items():
+        result = run("batch", CALENDARS / name, "--date", day, "--dry-run")
+        assert result.exit_code == 0, result.output
+        out = result.stdout.splitlines()
+        assert out[0] == (
+            "Notes: an event's description is the booking system's and is never printed."
+        )
+        assert out[1:-1] == lines
+        assert out[-1] == (
+            "Dry run: 2 to write, 0 skipped (already there), 1 cancelled or no-show, 0 failed"
+        )
+
+
+def test_a_batch_of_a_calendar_renders_the_day_and_never_prints_the_description(run, here):
+    result = run("batch", CALENDARS / "calendly.ics", "--date", "2026-05-04", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "2 written, 0 skipped (already there), 1 cancelled or no-show, 0 failed" in result.output
+    made = sorted(p.name for p in (here / "handouts-out").iterdir())
+    assert made == ["2026-05-04_ana-souza_neck-shoulders.pdf", "2026-05-04_owen-patel_glutes.pdf"]
+    text = pdf_text(here / "handouts-out" / made[1])
+    assert "Prepared for Owen Patel on May 4, 2026" in text
+    assert "Sciatica flaring" not in text and "A note from your therapist" not in text
+
+
+def test_send_never_queues_a_cancelled_event(run, here):
+    result = run("send", "--csv", CALENDARS / "calendly.ics", "--date", "2026-05-04", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "row 2: STATUS: CANCELLED; not sent" in result.output
+    queued = sorted(p.name for p in (here / "handouts-out").glob("*.eml"))
+    assert queued == [
+        "2026-05-04_ana-souza_neck-shoulders.eml",
+        "2026-05-04_owen-patel_glutes.eml",
+    ]
+    assert "maya" not in result.output.casefold()
+
+
+def test_a_web_address_is_refused_without_fetching(run, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("takehome tried the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    for url in (
+        "https://example.com/feed.ics",
+        "webcal://p.example/c.ics",
+        "HTTP://x.example/d.csv",
+    ):
+        result = run("batch", url)
+        assert result.exit_code == 1
+        assert result.output == (
+            f"Error: {url}: a web address; takehome never fetches client data from the network, "
+            "so download it first (open the link in a browser and save the file) and give the "
+            "saved file\n"
+        )
+
+
+def test_the_menu_decides_which_side_of_a_title_is_the_service(here):
+    day = "20261127"
+    path = write(
+        here,
+        "\n".join(
+            [
+                event("a", f"{day}T090000", "Relax Plus - Ana Silva"),  # menu: the left side
+                event("b", f"{day}T100000", "Bo Chen - Relax Plus"),
+                event("c", f"{day}T110000", "Prenatal Massage for Cara Diaz"),
+                event("d", f"{day}T120000", "A.S."),  # initials only: no client
+                event("e", f"{day}T130000", "Deep Tissue 60 min"),  # a service, no client
+                event("f", f"{day}T140000", "Mary-Jane Watts"),  # a bare hyphen is no split
+            ]
+        ),
+    )
+    Path("takehome.toml").write_text('[services]\n"Relax Plus" = "glutes"\n')
+    table = Studio("takehome.toml").read_clients(path, day=dt.date(2026, 11, 27))
+    found = [(r.time, r.client.name, r.service) for r in table.rows]
+    assert found == [
+        ("09:00", "Ana Silva", "Relax Plus"),
+        ("10:00", "Bo Chen", "Relax Plus"),
+        ("11:00", "Cara Diaz", "Prenatal Massage"),
+        ("14:00", "Mary-Jane Watts", ""),
+    ]
+    assert "(at 12:00, 13:00)" in table.warnings[-1]
+    assert table.warnings[0] == (
+        "row 4 (14:00): the event names no service; it gets --topic, or put the service in "
+        "the event's title"
+    )
+
+
+def test_an_attendee_who_is_not_the_titles_person_fails_the_row(run, here):
+    path = write(
+        here,
+        event(
+            "a",
+            "20261127T090000",
+            "Ana Silva - Glute Massage",
+            "ATTENDEE;CN=Bo Chen:mailto:bo@example.com",
+        )
+        + "\n"
+        + event("b", "20261127T100000", "Cara Diaz - Glute Massage"),
+    )
+    result = run("batch", path, "--date", "2026-11-27", "--dry-run")
+    assert result.exit_code == 1
+    assert (
+        "Error: row 1 (09:00): the event's client is unclear (its attendee is not the person "
+        "its title names); fix the event in the booking system, or make this handout with "
+        "`takehome make`" in result.stderr
+    )
+    assert (
+        "row 2 (10:00): would write handouts-out/2026-11-27_cara-diaz_glutes.pdf" in result.stdout
+    )
+    assert "bo@example.com" not in result.output and "Bo Chen" not in result.output
+
+
+def test_staff_is_the_organizer_or_the_calendars_name(run):
+    result = run(
+        "batch", CALENDARS / "calendly.ics", "--date", "2026-05-04", "--staff", "Ana", "--dry-run"
+    )
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == "Error: --staff Ana: no row of this therapist; staff in the list: Sam Rivers\n"
+    )
+    table = Studio().read_clients(CALENDARS / "acuity.ics", day=dt.date(2025, 3, 14))
+    assert {r.staff for r in table.rows} == {"Acuity Scheduling: Dana Whitfield LMT"}
+
+
+def test_utc_times_without_a_calendar_zone_are_read_in_this_computers_zone(here, monkeypatch):
+    path = write(here, event("a", "20261127T023000Z", "Ana Silva - Glutes"))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    table = Studio().read_clients(path, day=dt.date(2026, 11, 26))  # 21:30 the evening before
+    assert [(r.time, r.date) for r in table.rows] == [("21:30", dt.date(2026, 11, 26))]
+    with pytest.raises(TakehomeError, match="no appointments on 2026-11-27"):
+        Studio().read_clients(path, day=dt.date(2026, 11, 27))
+
+
+def test_bad_calendar_files_are_one_line_each(run, here):
+    broken = here / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\nthis is not\nEND:VEVENT\n")
+    result = run("batch", broken, "--date", "2026-11-27")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {broken}: not a readable calendar file (")
+    assert result.output.endswith("); export or download the .ics file again\n")
+    path = write(here, event("a", "20261127T090000", "Ana Silva - Glutes"))
+    for args, message in (
+        (("--note-column", "Notes"), "Error: --note-column 'Notes': a calendar has no columns"),
+        (("--encoding", "cp1252"), "Error: --encoding cp1252: a calendar file is always UTF-8"),
+    ):
+        result = run("batch", path, "--date", "2026-11-27", *args)
+        assert result.exit_code == 1 and result.output.startswith(message)
+    only_busy = write(here, event("a", "20261127T090000", "Busy"), "busy.ics")
+    result = run("batch", only_busy, "--date", "2026-11-27")
+    assert result.exit_code == 1
+    assert "no event on 2026-11-27 names a client" in result.output
+
+
+def test_services_lists_every_event_of_the_calendar(run):
+    result = run("services", CALENDARS / "google-subscribed.ics")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "Glute Massage" in lines[0] and "-> glutes" in lines[0]
+    assert any("Neck and shoulder massage" in line and "neck-shoulders" in line for line in lines)
+    assert lines[-1] == "3 of 3 service(s) mapped to topics."
+
+
+def test_a_copied_calendar_is_read_like_the_original(here):
+    # The suffix decides, in any case: BOOKINGS.ICS from a Windows share.
+    copy = here / "BOOKINGS.ICS"
+    shutil.copy(CALENDARS / "acuity.ics", copy)
+    table = Studio().read_clients(copy, day=dt.date(2025, 3, 14))
+    assert [(r.row, r.time) for r in table.rows] == [(1, "09:00"), (2, "11:00"), (3, "13:30")]
