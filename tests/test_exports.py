@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from takehome.cli import cli
-from takehome.imports.clients_csv import read_clients_csv
+from takehome.imports.clients_csv import ReadRules, read_clients_csv
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
@@ -153,7 +153,7 @@ def test_last_first_names(run):
     )
     table = read_clients_csv(Path("n.csv"))
     assert [row.client.name for row in table.rows] == ["Ana Silva", "Okafor, Ben, Jr.", "Lee, Jr."]
-    forced = read_clients_csv(Path("n.csv"), name_order="first-last")
+    forced = read_clients_csv(Path("n.csv"), rules=ReadRules(name_order="first-last"))
     assert forced.rows[0].client.name == "Silva, Ana"
 
 
@@ -365,3 +365,51 @@ def test_a_list_without_a_header_never_shows_its_first_row(run):
     assert result.exit_code == 1
     assert "Ana" not in result.output and "sciatica" not in result.output
     assert "its first row has 4 cell(s), none a known name column" in result.output
+
+
+def test_the_profile_sets_the_note_column_and_name_and_date_order_once(run):
+    Path("day.csv").write_text(
+        "Date,Client,Service,Message for Client,Notes\n"
+        '04/05/2026,"Silva, Ana",Glute Massage,Walk after work.,Running late sorry\n'
+    )
+    Path("takehome.toml").write_text(
+        '[clients]\nnote_column = "Message for Client"\nname_order = "first-last"\n'
+        'date_order = "day-first"\n'
+    )
+    result = run("batch", "day.csv", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Notes: the 'Message for Client' column is printed as your note." in result.stdout
+    # 4 May, as the profile says, and no warning that the day could be either.
+    assert "row 2: would write handouts-out/2026-05-04_silva-ana_glutes.pdf" in result.stdout
+    assert "month/day" not in result.output
+    # One run's flags win over the profile.
+    flags = run("batch", "day.csv", "--dry-run", "--name-order", "auto", "--note-column", "Notes")
+    assert "handouts-out/2026-05-04_ana-silva_glutes.pdf" in flags.stdout
+    assert "Notes: the 'Notes' column is printed as your note." in flags.stdout
+    # A file without the profile's column is read, with a warning rather than an error.
+    Path("other.csv").write_text("Client,Service\nBo Chen,Glute Massage\n")
+    other = run("batch", "other.csv", "--dry-run")
+    assert other.exit_code == 0, other.output
+    assert (
+        "Warning: clients.note_column 'Message for Client': not in other.csv, so its rows "
+        "carry no note (columns found: 'Client', 'Service')"
+    ) in other.stderr.splitlines()
+
+
+def test_config_shows_the_clients_settings_and_the_service_menu(run):
+    assert "(none: `takehome services CLIENTS.csv` prints the lines to add)" in run("config").stdout
+    Path("takehome.toml").write_text(
+        '[clients]\ndate_order = "day-first"\n[services]\n'
+        '"Deep \\"Tissue\\" 60" = ["glutes", "neck-shoulders"]\n"*" = "glutes"\n'
+    )
+    lines = run("config").stdout.splitlines()
+    assert lines[lines.index("[clients]") + 3] == "  date_order = day-first"
+    assert lines[lines.index("[services]") + 1 :] == [
+        '  "Deep \\"Tissue\\" 60" = ["glutes", "neck-shoulders"]',
+        '  "*" = "glutes"',
+    ]
+    changed = run("config", "set", "clients.date_order", "uk")
+    assert changed.exit_code == 1
+    assert "clients.date_order: input should be 'auto', 'month-first' or 'day-first'" in (
+        changed.output
+    )

@@ -24,7 +24,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from takehome.errors import Problem, TakehomeError
@@ -340,7 +340,7 @@ class Studio:
         encoding: str | None = None,
         *,
         note_column: str | None = None,
-        name_order: str = "auto",
+        name_order: str | None = None,
         day: dt.date | None = None,
         whole_calendar: bool = False,
     ):
@@ -350,12 +350,13 @@ class Studio:
         (every event, each once, with ``whole_calendar``: for `services`).
 
         Only a column meant for the handout ("Therapist Note") is printed as your
-        note, unless ``note_column`` names another; ``name_order`` reads "Silva,
-        Ana" ("auto", "last-first" or "first-last"). A web address is refused:
-        nothing is fetched from the network.
+        note, unless ``note_column`` (or the profile's [clients] note_column)
+        names another; ``name_order`` reads "Silva, Ana" ("auto", "last-first" or
+        "first-last"; default: the profile's). A web address is refused: nothing
+        is fetched from the network.
         """
         from takehome.imports.calendar_ics import CALENDARS, read_calendar
-        from takehome.imports.clients_csv import read_clients_file
+        from takehome.imports.clients_csv import ReadRules, read_clients_file
 
         if re.match(r"^(https?|webcals?|ftp)://", str(path).strip(), re.IGNORECASE):
             raise TakehomeError(
@@ -364,6 +365,8 @@ class Studio:
                 "file) and give the saved file"
             )
         path = Path(path)
+        preferred = self.profile.config.clients
+        name_order = name_order or preferred.name_order
         if path.suffix.lower() in CALENDARS:
             if note_column is not None:
                 raise TakehomeError(
@@ -381,14 +384,12 @@ class Studio:
                 is_service=self._is_service,
                 name_order=name_order,
             )
-        return read_clients_file(
-            path,
-            encoding,
-            label=self.labels.encoding,
-            note_column=note_column,
-            name_order=name_order,
-            note_label=self.labels.note_column,
-        )
+        if note_column is not None:
+            rules = ReadRules(note_column, self.labels.note_column)
+        else:  # the profile's choice, for files that have that column
+            rules = ReadRules(preferred.note_column, "clients.note_column", note_required=False)
+        rules = replace(rules, name_order=name_order, date_order=preferred.date_order)
+        return read_clients_file(path, encoding, self.labels.encoding, rules)
 
     def _is_service(self, text: str) -> bool:
         """Whether ``text`` names a service of the menu or a topic (for calendar titles)."""
@@ -687,11 +688,13 @@ class Studio:
         """The profile's effective values, section by section, paths resolved."""
         profile = self.profile
         listing = []
-        for section in ("practice", "output", "library", "email"):
+        for section in ("practice", "output", "library", "email", "clients"):
             values = getattr(profile.config, section).model_dump()
             if section == "library":
                 values = {key: getattr(profile, f"{key}_dir") for key in values}
             listing.append((section, list(values.items())))
+        # The service menu as written: a service name -> its topics.
+        listing.append(("services", list(profile.config.services.items())))
         return listing
 
     def set_setting(self, key: str, value: str | None) -> tuple[Path, object]:

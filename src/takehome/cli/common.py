@@ -55,16 +55,14 @@ def csv_options(prefix: str):
                 click.option(
                     "--note-column",
                     metavar="COLUMN",
-                    help=f"{prefix}Print this column as your note [only a 'Therapist Note' "
-                    "column; a booking system's Notes are never printed].",
+                    help=f"{prefix}Print this column as your note [the profile's, else only "
+                    "a 'Therapist Note' column; a booking system's Notes are never printed].",
                 ),
                 click.option(
                     "--name-order",
                     type=click.Choice(["auto", "first-last", "last-first"]),
-                    default="auto",
-                    show_default=True,
                     help=f"{prefix}How a one-column name is written: auto reads "
-                    "'Silva, Ana' as Ana Silva.",
+                    "'Silva, Ana' as Ana Silva [the profile's, else auto].",
                 ),
             ]
         ):
@@ -85,3 +83,10 @@ def echo_all(prefix: str, items, err: bool = True) -> None:
     """Print each problem or line as ``prefix: text``."""
     for item in items:
         click.echo(f"{prefix}: {item}" if prefix else str(item), err=err)
+
+
+def toml_value(value) -> str:
+    """A string or list as a profile line writes it (quoted and escaped by tomlkit)."""
+    import tomlkit
+
+    return tomlkit.item(value).as_string()

@@ -8,7 +8,14 @@ import sys
 import click
 
 from takehome.cli import cli
-from takehome.cli.common import csv_options, date_option, echo_all, paper_option, parse_date
+from takehome.cli.common import (
+    csv_options,
+    date_option,
+    echo_all,
+    paper_option,
+    parse_date,
+    toml_value,
+)
 
 FORMATS = ("pdf", "html")
 
@@ -217,11 +224,7 @@ def services(studio, csv_file, encoding):
         click.echo(f"To map the others, add these lines to {profile}; topics: {known}")
         click.echo("[services]")
         for service in unmapped:
-            click.echo(f'"{_toml_text(service)}" = "TOPIC"')
-
-
-def _toml_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+            click.echo(f'{toml_value(service)} = "TOPIC"')
 
 
 def notes_line(table) -> str:

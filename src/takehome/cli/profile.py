@@ -7,6 +7,7 @@ import sys
 import click
 
 from takehome.cli import cli
+from takehome.cli.common import toml_value
 from takehome.profile.fields import CONFIG_NAME, PROFILE_FIELDS, question, user_config_path
 
 
@@ -110,9 +111,16 @@ def config(ctx):
     click.echo(f"Profile: {where}")
     for section, values in studio.settings():
         click.echo(f"[{section}]")
+        if section == "services":
+            for service, topics in values:
+                click.echo(f"  {toml_value(service)} = {toml_value(topics)}")
+            if not values:
+                click.echo("  (none: `takehome services CLIENTS.csv` prints the lines to add)")
+            continue
         for key, value in values:
             click.echo(f"  {key} = {_shown(value)}")
-    click.echo("  password: never stored here; from $TAKEHOME_SMTP_PASSWORD or a prompt")
+        if section == "email":
+            click.echo("  password: never stored here; from $TAKEHOME_SMTP_PASSWORD or a prompt")
 
 
 def _shown(value) -> str:

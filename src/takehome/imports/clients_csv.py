@@ -82,7 +82,6 @@ FLAG_COLUMNS = (
 # Status words (letters only, case ignored) of an appointment that did not
 # happen: a cell containing one is skipped ("Cancelled by client", "No-Show").
 NOT_HELD = ("cancel", "noshow", "missed", "declin", "delet", "reschedul")
-NAME_ORDERS = ("auto", "first-last", "last-first")
 # "Silva, Ana" is Ana Silva; "Ana Silva, Jr." is not a reversed name.
 _SUFFIXES = {
     *("jr", "sr", "ii", "iii", "iv", "md", "phd", "lmt", "rn", "dds", "esq", "cmt", "dc"),
@@ -181,14 +180,16 @@ def _date_part(text: str) -> str:
     return " ".join(text.split())
 
 
-def _date_reader(cells: list[str]):
+def _date_reader(cells: list[str], order: str = "auto"):
     """A function reading this column's dates (None for a cell it cannot read)."""
     parts = [_date_part(c) for c in cells if c.strip()]
     numeric = [m for p in parts if (m := re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$", p))]
-    day_first = any(int(m[1]) > 12 for m in numeric)
-    # Month first unless the column shows otherwise; said when it cannot show it.
+    day_first = order == "day-first" or (order == "auto" and any(int(m[1]) > 12 for m in numeric))
+    # Month first unless the column (or the profile) says otherwise; said when
+    # nothing can tell.
     read_ambiguous = (
-        not day_first
+        order == "auto"
+        and not day_first
         and not any(int(m[2]) > 12 for m in numeric)
         and any(m[1] != m[2] for m in numeric)
     )
@@ -205,6 +206,31 @@ def _date_reader(cells: list[str]):
 
     read.ambiguous = read_ambiguous
     return read
+
+
+NAME_ORDERS = ("auto", "first-last", "last-first")
+DATE_ORDERS = ("auto", "month-first", "day-first")
+
+
+@dataclass(frozen=True)
+class ReadRules:
+    """How to read a client list, as one value: which column is printed as the
+    therapist's note, and how names and numeric dates are written.
+
+    ``note_column`` names the column to print as the note (else only a column
+    meant for the handout, such as "Therapist Note"); when it is not in the file
+    that is an error naming ``note_label``, or only a warning when
+    ``note_required`` is False (a profile's default, for files of every kind).
+    ``name_order`` reads a one-column name: "auto" takes "Silva, Ana" as Ana
+    Silva; "last-first" and "first-last" force it. ``date_order`` reads
+    04/05/2026: "auto" takes the month first unless the column shows otherwise.
+    """
+
+    note_column: str | None = None
+    note_label: str = "note column"
+    note_required: bool = True
+    name_order: str = "auto"
+    date_order: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -376,25 +402,12 @@ def read_clients_file(
     path: Path,
     encoding: str | None = None,
     label: str = "encoding",
-    *,
-    note_column: str | None = None,
-    name_order: str = "auto",
-    note_label: str = "note column",
+    rules: ReadRules = ReadRules(),
 ) -> ClientTable:
     """A client list as it arrives: a CSV export, or a spreadsheet (.xlsx, .xls, .ods)."""
     if path.suffix.lower() in SPREADSHEETS:
-        records = _spreadsheet_records(path)
-        return table_from_records(
-            path, records, [], note_column=note_column, name_order=name_order, note_label=note_label
-        )
-    return read_clients_csv(
-        path,
-        encoding,
-        label,
-        note_column=note_column,
-        name_order=name_order,
-        note_label=note_label,
-    )
+        return table_from_records(path, _spreadsheet_records(path), [], rules)
+    return read_clients_csv(path, encoding, label, rules)
 
 
 def _spreadsheet_records(path: Path) -> list[list[str]]:
@@ -434,19 +447,13 @@ def read_clients_csv(
     path: Path,
     encoding: str | None = None,
     label: str = "encoding",
-    *,
-    note_column: str | None = None,
-    name_order: str = "auto",
-    note_label: str = "note column",
+    rules: ReadRules = ReadRules(),
 ) -> ClientTable:
     """Read a booking export: any of the accepted headers, encodings and delimiters.
 
     A problem with the file as a whole raises TakehomeError; a problem with one
     row is kept on that row (``ClientRow.error``) so the other rows go ahead.
-    ``note_column`` names the column to print as the therapist's note (else only
-    a column meant for the handout, such as "Therapist Note", is printed).
-    ``name_order`` reads a one-column name: "auto" takes "Silva, Ana" as Ana
-    Silva; "last-first" and "first-last" force it.
+    ``rules`` says which column is the note and how names and dates are written.
     """
     data = read_regular(path, limit=CSV_LIMIT, what="a client list")
     text, warnings = _decode(path, data, encoding, label)
@@ -461,24 +468,14 @@ def read_clients_csv(
             f"{path}: line {reader.line_num}: not readable as CSV ({exc}; is a quote "
             "left open?); fix that line or export the file again"
         ) from None
-    return table_from_records(
-        path,
-        records,
-        warnings,
-        note_column=note_column,
-        name_order=name_order,
-        note_label=note_label,
-    )
+    return table_from_records(path, records, warnings, rules)
 
 
 def table_from_records(
     path: Path,
     records: list[list[str]],
     warnings: list[str],
-    *,
-    note_column: str | None = None,
-    name_order: str = "auto",
-    note_label: str = "note column",
+    rules: ReadRules = ReadRules(),
 ) -> ClientTable:
     """Rows of cells (from a CSV or a spreadsheet) as a ClientTable."""
     # Some exports put a report title, a date range or blank rows above the
@@ -497,18 +494,25 @@ def table_from_records(
         )
     columns, written, flags = matches[skip]
     header = [h.strip() for h in records[skip]]
+    note_column = rules.note_column
     if note_column is not None:
         wanted = _header_key(note_column)
         index = next((i for i, h in enumerate(header) if _header_key(h) == wanted), None)
-        if index is None:
-            found = ", ".join(repr(h) for h in header if h)
+        found = ", ".join(repr(h) for h in header if h)
+        if index is None and rules.note_required:
             raise TakehomeError(
-                f"{note_label} '{note_column}': not in {path} (columns found: {found}); "
+                f"{rules.note_label} '{note_column}': not in {path} (columns found: {found}); "
                 "give one of those"
             )
-        columns["note"], written["note"] = index, header[index]
-        if columns.get("booking_note") == index:
-            del columns["booking_note"]
+        if index is None:
+            warnings.append(
+                f"{rules.note_label} '{note_column}': not in {path}, so its rows carry no note "
+                f"(columns found: {found})"
+            )
+        else:
+            columns["note"], written["note"] = index, header[index]
+            if columns.get("booking_note") == index:
+                del columns["booking_note"]
     first_row = skip + 2  # as a spreadsheet numbers rows: the header is skip + 1
     records = records[skip + 1 :]
     if not any(any(cell.strip() for cell in record) for record in records):
@@ -518,14 +522,15 @@ def table_from_records(
         "name": written.get("name") or f"{written.get('first_name')}/{written.get('last_name')}",
     }
     dates = _date_reader(
-        [r[columns["date"]] for r in records if "date" in columns and columns["date"] < len(r)]
+        [r[columns["date"]] for r in records if "date" in columns and columns["date"] < len(r)],
+        rules.date_order,
     )
 
     rows = []
     for number, record in enumerate(records, start=first_row):
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of an export
-        row = _row(number, record, columns, labels, flags, name_order)
+        row = _row(number, record, columns, labels, flags, rules.name_order)
         if row.client is not None and "?" in row.client.name:
             warnings.append(
                 f"row {number}: {labels['name']}: has '?' where letters may have been lost "
@@ -544,8 +549,8 @@ def table_from_records(
     if "date" in columns and dates.ambiguous:
         warnings.append(
             f"{path}: {written['date']}: each date could be month/day or day/month; read month "
-            "first (04/05/2026 is April 5); if your system writes the day first, export the "
-            "dates as 2026-05-04, or use --date"
+            "first (04/05/2026 is April 5); if your system writes the day first, set it once "
+            "with `takehome config set clients.date_order day-first`"
         )
     unknown = sorted(
         {

@@ -122,6 +122,17 @@ class EmailSection(_Section):
     ca_file: Path | None = None
 
 
+class ClientsSection(_Section):
+    """[clients]: how this practice's client lists are read (batch, send --csv)."""
+
+    # A column of your export printed as your note (--note-column for one run);
+    # a file without it gets a warning, not an error.
+    note_column: Text | None = None
+    name_order: Literal["auto", "first-last", "last-first"] = "auto"
+    # 04/05/2026 is April 5 ("month-first") or 4 May ("day-first", as in the UK).
+    date_order: Literal["auto", "month-first", "day-first"] = "auto"
+
+
 class ConfigFile(BaseModel):
     """The whole takehome.toml."""
 
@@ -131,6 +142,7 @@ class ConfigFile(BaseModel):
     output: OutputSection = OutputSection()
     library: LibrarySection = LibrarySection()
     email: EmailSection = EmailSection()
+    clients: ClientsSection = ClientsSection()
     # Your service menu: a service name as your booking system writes it -> the
     # topic (or topics) its handout is made of. "*" is the topic for any
     # service not listed (a batch says so for each row that uses it).
