@@ -252,10 +252,10 @@ def test_file_without_a_name_column_is_one_clear_error(run):
     result = run("batch", "clients.csv", *DATE)
     assert result.exit_code == 1
     assert result.output == (
-        "Error: clients.csv: no name column (its first row has 2 cell(s), none a known name "
-        "column); "
-        "name one column 'Name' (or use 'First Name' and 'Last Name'); known name columns: "
-        "Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee Name\n"
+        "Error: clients.csv: no column gives the client's name (columns found: 'Email', "
+        "'Service'); rename the column that holds the client's name to 'Name'; known name "
+        "columns: Name, Client, Client Name, Full Name, Customer, Patient, Guest, Invitee "
+        "Name, or First Name and Last Name\n"
     )
     assert not OUT.exists()
 
@@ -299,9 +299,10 @@ def test_dry_run_writes_nothing(run):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: row 3: no name; fill in the Name column",
+        "Profile: none (the neutral default; `takehome init` makes one)",
         "Notes: no note column; the handouts carry no personal note.",
         f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} (glutes)",
-        "row 3: not made (see the error above)",
+        "row 3: not made (its error is listed with the errors)",
         "Dry run: 1 to write, 0 skipped (already there), 1 failed",
     ]
     assert not OUT.exists()
@@ -524,7 +525,7 @@ def test_a_changed_row_is_made_again_and_the_summary_says_so(run):
         "Ana Silva,glutes,Stretch twice a day.\nBen Okafor,glutes,Rest.\n"
     )
     dry = run("batch", "clients.csv", "-j", "1", "--dry-run", *DATE)
-    assert dry.output.splitlines()[:2] == [
+    assert dry.output.splitlines()[1:3] == [
         "Notes: the 'Therapist Note' column is printed as your note.",
         f"row 2: would write {OUT / '2026-11-25_ana-silva_glutes.pdf'} (glutes) "
         "(the file there was made from other details)",

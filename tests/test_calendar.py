@@ -63,7 +63,7 @@ def test_calendly_the_attendee_is_the_client_and_the_host_is_not(here):
             "Maya Thornton",
             "Neck and Shoulder Massage",
             "maya@example.com",
-            "STATUS: CANCELLED",
+            "Status: cancelled in the calendar",
         ),
         ("15:00", "Ana Souza", "Neck and Shoulder Massage", "ana@example.com", None),
     ]  # 15:00Z is 10:00 in the feed's X-WR-TIMEZONE (America/Chicago)
@@ -92,7 +92,8 @@ def test_google_recurring_moved_cancelled_busy_and_free_events(here):
     assert nov9 == [("10:00", "Maya Thornton", "Glute Massage", None, None)]
     table, nov23 = rows("google-subscribed.ics", "2026-11-23")
     assert nov23 == [
-        ("10:00", "Maya Thornton", "Glute Massage", None, "STATUS: CANCELLED"),  # one occurrence
+        # One occurrence of the weekly appointment is cancelled.
+        ("10:00", "Maya Thornton", "Glute Massage", None, "Status: cancelled in the calendar"),
         ("14:30", "Dana Whitfield", "Neck and shoulder massage", None, None),  # "with Client"
         ("23:30", "Owen Patel", "Glutes", None, None),  # UTC, read in Europe/London
     ]  # "Busy" at 13:00 is left out and warned about; the free "Gym" event is not an appointment
@@ -108,26 +109,27 @@ def test_google_recurring_moved_cancelled_busy_and_free_events(here):
 def test_expected_handouts_of_each_calendar_in_the_dry_run(run):
     expected = {
         ("calendly.ics", "2026-05-04"): [
-            "row 1 (10:00): would write handouts-out/2026-05-04_owen-patel_glutes.pdf (glutes)",
-            "row 2 (12:00): skipped: STATUS: CANCELLED",
-            "row 3 (15:00): would write handouts-out/2026-05-04_ana-souza_neck-shoulders.pdf "
+            "event 1 (10:00): would write handouts-out/2026-05-04_owen-patel_glutes.pdf (glutes)",
+            "event 2 (12:00): skipped: Status: cancelled in the calendar",
+            "event 3 (15:00): would write handouts-out/2026-05-04_ana-souza_neck-shoulders.pdf "
             "(neck-shoulders)",
         ],
         ("acuity.ics", "2025-03-14"): [
-            "row 1 (09:00): would write handouts-out/2025-03-14_luis-ortega_neck-shoulders.pdf "
+            "event 1 (09:00): would write handouts-out/2025-03-14_luis-ortega_neck-shoulders.pdf "
             "(neck-shoulders)",
-            "row 2 (11:00): skipped: title: Cancelled",
-            "row 3 (13:30): would write handouts-out/2025-03-14_priya-nair_glutes.pdf (glutes)",
+            "event 2 (11:00): skipped: title: Cancelled",
+            "event 3 (13:30): would write handouts-out/2025-03-14_priya-nair_glutes.pdf (glutes)",
         ],
     }
     for (name, day), lines in expected.items():
         result = run("batch", CALENDARS / name, "--date", day, "--dry-run")
         assert result.exit_code == 0, result.output
         out = result.stdout.splitlines()
-        assert out[0] == (
-            "Notes: an event's description is the booking system's and is never printed."
-        )
-        assert out[1:-1] == lines
+        assert out[:2] == [
+            "Profile: none (the neutral default; `takehome init` makes one)",
+            "Notes: an event's description is the booking system's and is never printed.",
+        ]
+        assert out[2:-1] == lines
         assert out[-1] == (
             "Dry run: 2 to write, 0 skipped (already there), 1 cancelled or no-show, 0 failed"
         )
@@ -147,7 +149,7 @@ def test_a_batch_of_a_calendar_renders_the_day_and_never_prints_the_description(
 def test_send_never_queues_a_cancelled_event(run, here):
     result = run("send", "--csv", CALENDARS / "calendly.ics", "--date", "2026-05-04", "-j", "1")
     assert result.exit_code == 0, result.output
-    assert "row 2: STATUS: CANCELLED; not sent" in result.output
+    assert "event 2 (12:00): Status: cancelled in the calendar; not sent" in result.output
     queued = sorted(p.name for p in (here / "handouts-out").glob("*.eml"))
     assert queued == [
         "2026-05-04_ana-souza_neck-shoulders.eml",
@@ -204,7 +206,7 @@ def test_the_menu_decides_which_side_of_a_title_is_the_service(here):
     ]
     assert "(at 12:00, 13:00)" in table.warnings[-1]
     assert table.warnings[0] == (
-        "row 4 (14:00): the event names no service; it gets --topic, or put the service in "
+        "event 4 (14:00): the event names no service; it gets --topic, or put the service in "
         "the event's title"
     )
 
@@ -224,12 +226,12 @@ def test_an_attendee_who_is_not_the_titles_person_fails_the_row(run, here):
     result = run("batch", path, "--date", "2026-11-27", "--dry-run")
     assert result.exit_code == 1
     assert (
-        "Error: row 1 (09:00): the event's client is unclear (its attendee is not the person "
+        "Error: event 1 (09:00): the event's client is unclear (its attendee is not the person "
         "its title names); fix the event in the booking system, or make this handout with "
         "`takehome make`" in result.stderr
     )
     assert (
-        "row 2 (10:00): would write handouts-out/2026-11-27_cara-diaz_glutes.pdf" in result.stdout
+        "event 2 (10:00): would write handouts-out/2026-11-27_cara-diaz_glutes.pdf" in result.stdout
     )
     assert "bo@example.com" not in result.output and "Bo Chen" not in result.output
 
@@ -241,10 +243,11 @@ def test_staff_is_the_organizer_or_the_calendars_name(run):
     assert result.exit_code == 1
     assert (
         result.output
-        == "Error: --staff Ana: no row of this therapist; staff in the list: Sam Rivers\n"
+        == "Error: --staff Ana: no appointment of this therapist; staff in the list: Sam Rivers\n"
     )
     table = Studio().read_clients(CALENDARS / "acuity.ics", day=dt.date(2025, 3, 14))
-    assert {r.staff for r in table.rows} == {"Acuity Scheduling: Dana Whitfield LMT"}
+    # The description's Calendar line, else the feed's name after "Acuity Scheduling: ".
+    assert {r.staff for r in table.rows} == {"Dana Whitfield LMT"}
 
 
 def test_utc_times_without_a_calendar_zone_are_read_in_this_computers_zone(here, monkeypatch):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import pdf_text
 from takehome.cli import cli
 from takehome.imports.clients_csv import ReadRules, read_clients_csv
 
@@ -91,8 +92,8 @@ def test_the_dry_run_says_which_column_gave_the_notes(run):
     shutil.copy(EXPORTS / "vagaro.csv", "v.csv")
     result = run("batch", "v.csv", "--dry-run")
     assert (
-        "Notes: the 'Booking Note' column is the booking system's and is not printed; "
-        '--note-column "Booking Note" prints it.'
+        "Notes: the 'Booking Note' column is the booking system's and is not printed (if it "
+        'is written for your clients, --note-column "Booking Note" prints it).'
     ) in result.output.splitlines()
     chosen = run("batch", "v.csv", "--dry-run", "--note-column", "Booking Note")
     assert "Notes: the 'Booking Note' column is printed as your note." in chosen.output
@@ -110,16 +111,27 @@ def test_staff_keeps_one_therapists_rows(run):
     assert run("batch", "f.csv", "--dry-run", "--staff", "Lee, Jordan").output == result.output
     none = run("batch", "f.csv", "--dry-run", "--staff", "Nobody")
     assert none.exit_code == 1 and none.output == (
-        "Error: --staff Nobody: no row of this therapist; staff in the list: "
-        "Jordan Lee, Sam Rivera\n"
+        "Error: --staff Nobody: no appointment of this therapist; staff in the list: "
+        "Jordan Lee; Sam Rivera\n"
     )
     Path("two.csv").write_text(
         "Client,Service,Staff\nAna,Glute Massage,Sam Rivers\nBen,Glute Massage,Sam Rivera\n"
     )
     both = run("batch", "two.csv", "--dry-run", "--staff", "sam")
     assert both.output == (
-        "Error: --staff sam: could be Sam Rivera, Sam Rivers; give the full name\n"
+        "Error: --staff sam: could be Sam Rivera; Sam Rivers; give the full name\n"
     )
+    # A Jane-style staff cell with a credential, a surname alone, and who signs the note.
+    Path("jane.csv").write_text(
+        "Patient,Treatment,Staff Member,Therapist Note\n"
+        '"Okafor, Ben",Glute Massage,"Lee, Jordan RMT",Walk daily.\n'
+        '"Silva, Ana",Glute Massage,"Nair, Priya, RMT",Stretch twice.\n'
+    )
+    for wanted in ("Jordan Lee", "Lee", "Lee, Jordan, RMT"):
+        one = run("batch", "jane.csv", "--dry-run", "--staff", wanted)
+        assert one.exit_code == 0, one.output
+        assert "Staff: only the appointments of Jordan Lee, RMT." in one.stdout
+        assert "row 3: another therapist's: Priya Nair, RMT" in one.stdout
     shutil.copy(EXPORTS / "simplepractice.csv", "s.csv")
     Path("plain.csv").write_text("Name,Service\nAna,Glute Massage\n")
     no_column = run("batch", "plain.csv", "--dry-run", "--staff", "Sam")
@@ -173,12 +185,31 @@ def test_services_lists_the_menu_and_the_lines_to_add(run):
     lines = listing.output.splitlines()
     assert lines[0].split() == ["Glute", "Massage", "1", "row", "->", "glutes"]
     assert lines[2].endswith("-> not mapped")
-    assert lines[-2:] == ["[services]", '"Deep Tissue Massage" = "TOPIC"']
-    Path("takehome.toml").write_text(
-        '[services]\n"deep tissue massage" = ["glutes", "neck-shoulders"]\n'
+    assert lines[-2:] == [
+        "To map the others, create a profile with `takehome init`, then run one line per "
+        'service with its topic (glutes, neck-shoulders; two topics: "glutes, neck-shoulders"):',
+        '  takehome config set "services.Deep Tissue Massage" TOPIC',
+    ]
+    assert run("init", "--no-input", "--name", "Harbour Massage", ".").exit_code == 0
+    wrong = run("config", "set", "services.Deep Tissue Massage", "deep-tissue")
+    assert wrong.exit_code == 1 and wrong.output == (
+        "Error: services.Deep Tissue Massage: unknown topic 'deep-tissue'; known topics: "
+        "glutes, neck-shoulders\n"
+    )
+    # The line as printed, with the topics filled in; case and spacing as the list has them.
+    run("config", "set", "services.deep tissue  MASSAGE", "glutes")
+    done = run("config", "set", "services.Deep Tissue Massage", "glutes, neck-shoulders")
+    assert done.output.startswith(
+        'Set services.Deep Tissue Massage = ["glutes", "neck-shoulders"] in '
+    )
+    assert (
+        Path("takehome.toml")
+        .read_text()
+        .endswith('[services]\n"Deep Tissue Massage" = ["glutes", "neck-shoulders"]\n')
     )
     mapped = run("services", "f.csv")
     assert "-> glutes, neck-shoulders ([services])" in mapped.output
+    assert "1 row" in mapped.output and "To map the others" not in mapped.output
     planned = run("batch", "f.csv", "--dry-run")
     assert "2026-05-04_ana-souza_glutes-neck-shoulders.pdf" in planned.output
     assert planned.output.splitlines()[-1].endswith("0 failed")
@@ -192,7 +223,7 @@ def test_the_menu_default_is_never_silent(run):
         "Note: row 7: 'Deep Tissue Massage' is not in [services]; it gets the default topic glutes"
     ) in result.output.splitlines()
     listing = run("services", "v.csv")
-    assert "Deep Tissue Massage" in listing.output and '"Deep Tissue Massage" = "TOPIC"' in (
+    assert "Deep Tissue Massage" in listing.output and 'services.Deep Tissue Massage" TOPIC' in (
         listing.output
     )
 
@@ -413,3 +444,20 @@ def test_config_shows_the_clients_settings_and_the_service_menu(run):
     assert "clients.date_order: input should be 'auto', 'month-first' or 'day-first'" in (
         changed.output
     )
+
+
+def test_a_note_is_signed_by_the_appointments_therapist_not_the_profiles(run):
+    Path("takehome.toml").write_text(
+        '[practice]\nname = "Harbour Massage"\ntherapist = "Priya Nair"\ncredentials = "RMT"\n'
+    )
+    Path("day.csv").write_text(
+        "Patient,Treatment,Staff Member,Therapist Note\n"
+        '"Okafor, Ben",Glute Massage,"Lee, Jordan RMT",Walk daily.\n'
+        '"Silva, Ana",Glute Massage,"Nair, Priya",Stretch twice.\n'
+    )
+    result = run("batch", "day.csv", "--date", "2026-11-27", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    ben = pdf_text(Path("handouts-out/2026-11-27_ben-okafor_glutes.pdf"))
+    assert "Walk daily. Jordan Lee, RMT" in ben and "Priya" not in ben
+    ana = pdf_text(Path("handouts-out/2026-11-27_ana-silva_glutes.pdf"))
+    assert "Stretch twice. Priya Nair, RMT" in ana  # the profile's own name and credentials

@@ -17,11 +17,11 @@ import os
 import resource
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from takehome.errors import Problem, TakehomeError
-from takehome.imports.clients_csv import ClientTable
+from takehome.imports.clients_csv import ClientTable, person_key, staff_name
 from takehome.interrupts import Interrupts, exit_code
 from takehome.model.handout import Handout, build_handout
 from takehome.model.practice import DEFAULT_PRACTICE, Practice
@@ -49,10 +49,15 @@ class Job:
     name: str = ""  # the file name before any "-2": which handout this is, for the sent log
     replace: bool = False  # the file exists but was made from other details
     note: str | None = None  # e.g. a handout made by hand was kept, so this one is "-2"
+    where: str = ""  # how messages name the row: "row 4", or "event 2 (10:30)"
 
     @property
     def initials(self) -> str:
         return self.handout.client.initials
+
+    @property
+    def place(self) -> str:
+        return self.where or f"row {self.row}"
 
 
 @dataclass
@@ -71,6 +76,11 @@ class Outcome:
     note: str | None = None  # from the plan: what the user should know about this row
     pid: int | None = None  # for bench/: which worker, and its memory
     max_rss_kb: int | None = None
+    where: str = ""  # how messages name the row: "row 4", or "event 2 (10:30)"
+
+    @property
+    def place(self) -> str:
+        return self.where or f"row {self.row}"
 
     @property
     def problem(self) -> Problem | None:
@@ -84,7 +94,7 @@ class Outcome:
             if warning.startswith(UNPRINTABLE):
                 # The characters would spell out part of the client's name.
                 warning = f"{UNPRINTABLE} in this client's details; install a font that has them"
-            found.append(Problem(f"row {self.row}: {warning}", row=self.row))
+            found.append(Problem(f"{self.place}: {warning}", row=self.row))
         return found
 
 
@@ -107,9 +117,19 @@ class BatchInterrupted(Exception):
 
 def _same_person(cell: str | None, wanted: str) -> bool:
     """Whether a Staff cell names ``wanted`` (a name as person_key words)."""
-    from takehome.imports.clients_csv import person_key
-
     return bool(cell) and " ".join(person_key(cell)) == wanted
+
+
+def _signed_by(practice: Practice, staff: str | None) -> Practice:
+    """The practice as the row's note is signed: by the appointment's therapist
+    (a Staff cell) when that is not the profile's, so that in a clinic of several
+    therapists a note is never signed by someone who did not write it."""
+    if not staff:
+        return practice
+    key, printed = staff_name(staff)
+    if not key or key == person_key(practice.therapist or ""):
+        return practice
+    return replace(practice, therapist=printed, credentials=None)
 
 
 def _service_topics(row, library: TopicLibrary) -> tuple[tuple[str, ...], str | None]:
@@ -145,7 +165,7 @@ def _service_topics(row, library: TopicLibrary) -> tuple[tuple[str, ...], str | 
     library.check_menu_topics("*", default)
     names = ", ".join(f"'{part}'" for part in unknown)
     note = (
-        f"row {row.row}: {names} is not in [services]; it gets the default "
+        f"{row.where}: {names} is not in [services]; it gets the default "
         f"topic{'s' if len(default) > 1 else ''} {', '.join(default)}"
     )
     return (*known, *default), note
@@ -222,11 +242,12 @@ def plan_batch(
     taken: set[Path] = set()
     for row in table.rows:
         if staff is not None and not _same_person(row.staff, staff):
-            settled.append(Outcome(row.row, OTHER_STAFF))
+            other = staff_name(row.staff)[1] if row.staff else "no therapist named"
+            settled.append(Outcome(row.row, OTHER_STAFF, message=f"{row.where}: {other}"))
             continue
         if row.not_held:
             # Cancelled, no-show, rescheduled...: never rendered, never emailed.
-            settled.append(Outcome(row.row, NOT_HELD, message=f"row {row.row}: {row.not_held}"))
+            settled.append(Outcome(row.row, NOT_HELD, message=f"{row.where}: {row.not_held}"))
             continue
         if row.error:
             settled.append(Outcome(row.row, FAILED, message=row.error))
@@ -234,7 +255,7 @@ def plan_batch(
         try:
             topics, menu_note = _service_topics(row, library)
         except TakehomeError as exc:
-            settled.append(Outcome(row.row, FAILED, message=f"row {row.row}: {exc}"))
+            settled.append(Outcome(row.row, FAILED, message=f"{row.where}: {exc}"))
             continue
         topics = topics or default_topics
         row_date = row.date or date
@@ -243,7 +264,7 @@ def plan_batch(
                 Outcome(
                     row.row,
                     FAILED,
-                    message=f"row {row.row}: no topic; fill in the Topics column or give "
+                    message=f"{row.where}: no topic; fill in the Topics column or give "
                     f"{topic_label}",
                 )
             )
@@ -254,16 +275,16 @@ def plan_batch(
                 row.client,
                 library=library,
                 date=row_date,
-                practice=practice,
-                fields={"conditions": f"row {row.row}: Conditions"},
+                practice=_signed_by(practice, row.staff),
+                fields={"conditions": f"{row.where}: Conditions"},
             )
-            row_options = options.with_paper(row.paper, f"row {row.row}: Paper")
+            row_options = options.with_paper(row.paper, f"{row.where}: Paper")
         except TakehomeError as exc:
             message = str(exc)
             if message.startswith("unknown topic"):
                 message += "; or map the service in the profile's [services] table"
-            if not message.startswith(f"row {row.row}:"):
-                message = f"row {row.row}: {message}"
+            if not message.startswith(f"{row.where}:"):
+                message = f"{row.where}: {message}"
             settled.append(Outcome(row.row, FAILED, message=message))
             continue
         name = default_filename(row_date, handout.client.name, handout.topic_keys, "pdf")
@@ -271,7 +292,7 @@ def plan_batch(
         try:
             path, state, passed_over = _choose(out_dir / name, taken, fingerprint, force)
         except TakehomeError as exc:
-            settled.append(Outcome(row.row, FAILED, message=f"row {row.row}: {exc}"))
+            settled.append(Outcome(row.row, FAILED, message=f"{row.where}: {exc}"))
             continue
         note = menu_note
         if passed_over is not None:
@@ -285,7 +306,7 @@ def plan_batch(
                 f"{kept.name} was made {how} from other details and is kept "
                 f"({force_label} replaces it); this row's handout is {path.name}"
             )
-            note = f"{note}; {kept_note}" if note else f"row {row.row}: {kept_note}"
+            note = f"{note}; {kept_note}" if note else f"{row.where}: {kept_note}"
         if state == "same":
             settled.append(
                 Outcome(
@@ -311,6 +332,11 @@ def plan_batch(
                 note=note,
             )
         )
+    # Every message names its row as the list does: "row 4", or "event 2 (10:30)".
+    wheres = {row.row: row.where for row in table.rows}
+    for outcome in settled:
+        outcome.where = wheres.get(outcome.row, "")
+    jobs = [replace(job, where=wheres.get(job.row, "")) for job in jobs]
     return Plan(jobs=jobs, settled=settled)
 
 
@@ -384,12 +410,12 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         write_atomic(job.path, rendered.data, force=force or job.replace)
         status, message, warnings = WRITTEN, None, rendered.warnings
     except TakehomeError as exc:
-        status, message, warnings = FAILED, f"row {job.row}: {exc}", []
+        status, message, warnings = FAILED, f"{job.place}: {exc}", []
     except Exception as exc:  # one row must never stop the batch
         detail = f"{type(exc).__name__}: {exc}"[:200]
         status, message, warnings = (
             FAILED,
-            f"row {job.row}: the handout could not be made ({detail}); "
+            f"{job.place}: the handout could not be made ({detail}); "
             "the other rows go on; check this row's details",
             [],
         )
@@ -404,6 +430,7 @@ def render_job(job: Job, force: bool, template_dirs: tuple[Path, ...] = ()) -> O
         name=job.name,
         replaced=job.replace and status == WRITTEN,
         note=job.note,
+        where=job.where,
         pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )

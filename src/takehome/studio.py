@@ -94,6 +94,7 @@ class BatchPlan:
     out_dir: Path
     force: bool = False
     warnings: list[Problem] = field(default_factory=list)  # about the file as a whole
+    staff: str | None = None  # the one therapist whose rows these are, as the list names them
 
     @property
     def errors(self) -> list[Problem]:
@@ -422,14 +423,21 @@ class Studio:
         from takehome.batch import plan_batch
 
         if staff is not None and not table.has_staff:
+            if table.calendar:
+                raise TakehomeError(
+                    f"{self.labels.staff}: this calendar names no therapist (no organizer, "
+                    "calendar name or 'Calendar:' line); use that therapist's own calendar "
+                    f"and leave {self.labels.staff} out"
+                )
             found = ", ".join(repr(c) for c in table.columns)
             raise TakehomeError(
                 f"{self.labels.staff}: the client list has no staff column (columns found: "
                 f"{found}); known: Staff, Provider, Practitioner, Employee, Calendar, "
                 "Service Provider, Therapist"
             )
+        staff_shown = None
         if staff is not None:
-            staff = self._one_staff(table, staff)
+            staff, staff_shown = self._one_staff(table, staff)
         out_dir = Path(out_dir) if out_dir else self.output_dir
         plan = plan_batch(
             table,
@@ -446,12 +454,12 @@ class Studio:
             staff=staff,
         )
         warnings = [Problem(w) for w in table.warnings]
-        return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings)
+        return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings, staff_shown)
 
-    def _one_staff(self, table, wanted: str) -> str:
+    def _one_staff(self, table, wanted: str) -> tuple[str, str]:
         """The one staff name of the list that ``wanted`` means: the whole name (in
         any order, credentials ignored), or a first name only one of them has."""
-        from takehome.imports.clients_csv import person_key
+        from takehome.imports.clients_csv import person_key, staff_name
 
         label = self.labels.staff
         key = person_key(wanted)
@@ -460,17 +468,18 @@ class Studio:
         names: dict[tuple[str, ...], str] = {}
         for row in table.rows:
             if row.staff:
-                names.setdefault(person_key(row.staff), row.staff)
+                names.setdefault(*staff_name(row.staff))
         if key in names:
-            return " ".join(key)
-        close = [name for k, name in names.items() if k[: len(key)] == key]
+            return " ".join(key), names[key]
+        # A first name, or a last name, that only one of them has.
+        close = [name for k, name in names.items() if k[: len(key)] == key or k[-len(key) :] == key]
         if len(close) == 1:
-            return " ".join(person_key(close[0]))
-        listing = ", ".join(sorted(close or names.values())) or "(none)"
+            return " ".join(person_key(close[0])), close[0]
+        listing = "; ".join(sorted(close or names.values())) or "(none)"
         if close:
             raise TakehomeError(f"{label} {wanted}: could be {listing}; give the full name")
         raise TakehomeError(
-            f"{label} {wanted}: no row of this therapist; staff in the list: {listing}"
+            f"{label} {wanted}: no appointment of this therapist; staff in the list: {listing}"
         )
 
     def services(self, table) -> list[ServiceUse]:
@@ -708,6 +717,14 @@ class Studio:
         from takehome.profile.write import set_value
 
         path = self.profile_path_for_change()
+        if key.startswith("services.") and value and value.strip():
+            # A menu entry's topics must exist (in this profile's library too).
+            known = self.library.files()
+            for topic in (part.strip() for part in value.split(",")):
+                if topic and topic not in known:
+                    raise TakehomeError(
+                        f"{key}: unknown topic '{topic}'; known topics: {', '.join(known)}"
+                    )
         stored = set_value(path, key, value)
         for cached in ("profile", "library"):
             self.__dict__.pop(cached, None)

@@ -13,6 +13,16 @@ date_option = click.option(
 )
 
 
+# batch and send --csv: a list's rows may carry their own dates; a calendar's day is chosen.
+list_date_option = click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help="Date printed on handouts of rows without their own; for a calendar file (.ics), "
+    "the day whose appointments are read [today].",
+)
+
+
 def paper_option(help_text: str):
     """The --paper option, shared by make, batch and send."""
     return click.option(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import re
+import shlex
 import sys
 
 import click
@@ -12,9 +14,9 @@ from takehome.cli.common import (
     csv_options,
     date_option,
     echo_all,
+    list_date_option,
     paper_option,
     parse_date,
-    toml_value,
 )
 
 FORMATS = ("pdf", "html")
@@ -84,7 +86,7 @@ def make(
     help="Folder to write the handouts to [the profile's folder, else handouts-out].",
 )
 @csv_options("")
-@date_option
+@list_date_option
 @paper_option("Paper size for rows with no Paper cell.")
 @click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
@@ -147,8 +149,12 @@ def batch(
         for line in _not_held_lines(plan):
             click.echo(line)
     if dry_run:
+        profile = studio.profile.path or "none (the neutral default; `takehome init` makes one)"
+        click.echo(f"Profile: {profile}")
         click.echo(notes_line(table))
-        _dry_run_rows(plan, table)
+        if plan.staff:
+            click.echo(f"Staff: only the appointments of {plan.staff}.")
+        _dry_run_rows(plan)
         _summary(plan.settled, prefix="Dry run: ", written_word="to write", written=len(plan.jobs))
         return
 
@@ -201,7 +207,8 @@ def services(studio, csv_file, encoding):
     width = min(40, max(len(use.service) for use in uses))
     unmapped = []
     for use in uses:
-        count = f"{len(use.rows)} row{'s' if len(use.rows) > 1 else ''}"
+        word = "event" if table.calendar else "row"
+        count = f"{len(use.rows)} {word}{'s' if len(use.rows) > 1 else ''}"
         if use.problem:
             where = f"problem: {use.problem}"
         elif use.how == "default":
@@ -219,12 +226,19 @@ def services(studio, csv_file, encoding):
     mapped = len(uses) - len(unmapped)
     click.echo(f"{mapped} of {len(uses)} service(s) mapped to topics.")
     if unmapped:
-        profile = studio.profile.path or "your profile (`takehome init` creates one)"
         known = ", ".join(topic.key for topic in studio.topics().topics)
-        click.echo(f"To map the others, add these lines to {profile}; topics: {known}")
-        click.echo("[services]")
+        first = "" if studio.profile.path else "create a profile with `takehome init`, then "
+        click.echo(
+            f"To map the others, {first}run one line per service with its topic ({known}; "
+            'two topics: "glutes, neck-shoulders"):'
+        )
         for service in unmapped:
-            click.echo(f'{toml_value(service)} = "TOPIC"')
+            click.echo(f"  takehome config set {_shell_word('services.' + service)} TOPIC")
+
+
+def _shell_word(text: str) -> str:
+    # Double quotes read the same in a Mac, Linux or Windows terminal.
+    return f'"{text}"' if not re.search(r'["$`\\!]', text) else shlex.quote(text)
 
 
 def notes_line(table) -> str:
@@ -236,7 +250,8 @@ def notes_line(table) -> str:
     if table.unprinted_notes:
         return (
             f"Notes: the '{table.unprinted_notes}' column is the booking system's and is not "
-            f'printed; --note-column "{table.unprinted_notes}" prints it.'
+            f'printed (if it is written for your clients, --note-column "{table.unprinted_notes}" '
+            "prints it)."
         )
     return "Notes: no note column; the handouts carry no personal note."
 
@@ -245,22 +260,21 @@ def _not_held_lines(plan) -> list[str]:
     from takehome.batch import NOT_HELD
 
     return [
-        f"row {o.row}: skipped: {o.message.split(': ', 1)[1]}"
+        f"{o.place}: skipped: {o.message.split(': ', 1)[1]}"
         for o in plan.settled
         if o.status == NOT_HELD
     ]
 
 
-def _dry_run_rows(plan, table) -> None:
+def _dry_run_rows(plan) -> None:
     # The day in row order (a calendar's rows are its events in time order),
     # each row with what it becomes.
-    from takehome.batch import FAILED, NOT_HELD, SKIPPED
+    from takehome.batch import FAILED, NOT_HELD, OTHER_STAFF, SKIPPED
 
-    times = {row.row: f" ({row.time})" for row in table.rows if row.time}
     items = sorted([*plan.jobs, *plan.settled], key=lambda item: item.row)
     for item in items:
         status = getattr(item, "status", None)
-        where = f"row {item.row}{times.get(item.row, '')}"
+        where = item.place
         if status is None:  # a job
             topics = ", ".join(item.handout.topic_keys)
             changed = " (the file there was made from other details)" if item.replace else ""
@@ -269,8 +283,10 @@ def _dry_run_rows(plan, table) -> None:
             click.echo(f"{where}: already there: {item.path}")
         elif status == NOT_HELD:
             click.echo(f"{where}: skipped: {item.message.split(': ', 1)[1]}")
+        elif status == OTHER_STAFF:
+            click.echo(f"{where}: another therapist's: {item.message.split(': ', 1)[1]}")
         elif status == FAILED:
-            click.echo(f"{where}: not made (see the error above)")
+            click.echo(f"{where}: not made (its error is listed with the errors)")
 
 
 def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):

@@ -132,16 +132,21 @@ def _shown(value) -> str:
     return str(value)
 
 
-@config.command("set")
+@config.command("set", short_help="Change one setting, or map a service to topics.")
 @click.argument("key", metavar="SECTION.KEY")
 @click.argument("value")
 @click.pass_obj
 def config_set(studio, key, value):
     """Change one setting, e.g. `takehome config set practice.phone 555-0101`.
 
+    A service of your booking menu is mapped to its topics the same way:
+    `takehome config set "services.Hot Stone 75" "glutes, neck-shoulders"`.
+
     The value is checked, and the whole profile with it, before the file is
     saved; comments are kept. An empty VALUE ("") removes the setting.
     """
     path, stored = studio.set_setting(key, value)
     shown = "(removed)" if stored is None else stored
+    if isinstance(stored, list):
+        shown = toml_value(stored)
     click.echo(f"Set {key} = {shown} in {path}")

@@ -12,7 +12,8 @@ the dry run lists them. The documented rule (README, "Calendar files"):
 - STATUS:CANCELLED, or a title starting "Cancelled" or "No show", is skipped;
 - all-day events (days off), free time, and events that name no client ("Busy",
   "Lunch", initials only) are left out, with a warning giving their times;
-- the organizer (else the calendar's name) is the staff member, for --staff.
+- the staff member, for --staff, is the description's "Calendar:" (or "Staff:",
+  "Provider:"...) line, else the organizer, else the calendar's name.
 
 An event's description (often the client's own booking notes, phone or intake
 answers) is never printed: only the lines above are read from it. Nothing here
@@ -96,22 +97,25 @@ def read_calendar(
         raise TakehomeError(_nothing_that_day(path, day, calendar, all_days))
     found.sort(key=lambda pair: pair[0])
 
-    owner = " ".join(str(calendar.get("X-WR-CALNAME", "")).split())
+    # A feed's name is often its therapist's: "Acuity Scheduling: Dana Whitfield".
+    owner = " ".join(str(calendar.get("X-WR-CALNAME", "")).split()).rpartition(": ")[2]
     rows: list[ClientRow] = []
     warnings: list[str] = []
     no_client: list[str] = []
     described = has_staff = False
     for start, event in found:
         number, time = len(rows) + 1, f"{start:%H:%M}"
+        where = f"event {number} ({time})"
         described = described or bool(str(event.get("DESCRIPTION", "")).strip())
-        staff = _person(event.get("ORGANIZER"))[0] or owner or None
+        staff = _described(event).get("staff") or _person(event.get("ORGANIZER"))[0] or owner
+        staff = staff or None
         has_staff = has_staff or bool(staff)
         not_held = _not_held(event)
         try:
             name, email, service = _client_and_service(event, is_service, owner)
         except _Unclear as unclear:
             error = (
-                f"row {number} ({time}): the event's client is unclear ({unclear}); fix the "
+                f"{where}: the event's client is unclear ({unclear}); fix the "
                 "event in the booking system, or make this handout with `takehome make`"
             )
             row = ClientRow(number, None, (), None, None, error=error, not_held=not_held)
@@ -128,11 +132,12 @@ def read_calendar(
             staff=staff,
             not_held=not_held,
             labels={"name": "event title", "status": "STATUS"},
+            where=where,
         )
         rows.append(row.with_date(start.date(), time))
         if row.client is not None and not service and not not_held:
             warnings.append(
-                f"row {number} ({time}): the event names no service; it gets --topic, or "
+                f"{where}: the event names no service; it gets --topic, or "
                 "put the service in the event's title"
             )
     if no_client:
@@ -211,6 +216,10 @@ _DESCRIBED = {
     "service": {
         *("service", "servicename", "appointmenttype", "type", "treatment", "eventname"),
         *("eventtype", "eventtypename", "sessiontype"),
+    },
+    "staff": {
+        *("calendar", "staff", "staffmember", "provider", "practitioner", "therapist"),
+        *("teammember", "employee", "clinician", "with"),
     },
 }
 
@@ -319,7 +328,7 @@ def _strip_not_held(title: str) -> str:
 def _not_held(event) -> str | None:
     status = str(event.get("STATUS", "")).strip()
     if status.upper() == "CANCELLED":
-        return f"STATUS: {status}"
+        return "Status: cancelled in the calendar"
     title = str(event.get("SUMMARY", "")).strip()
     head = re.split(r"[:\-\u2013\u2014|]", title, maxsplit=1)[0]
     if status_letters(head).startswith(_NOT_HELD_TITLE) or status_letters(head) == "dna":

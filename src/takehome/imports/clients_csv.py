@@ -250,6 +250,11 @@ class ClientRow:
     date: dt.date | None = None  # the appointment's date, when the export has one
     time: str | None = None  # the appointment's start ("14:30"), from a calendar
 
+    @property
+    def where(self) -> str:
+        """How messages name this row: "row 4", or a calendar's "event 2 (10:30)"."""
+        return f"event {self.row} ({self.time})" if self.time else f"row {self.row}"
+
     def with_date(self, date: dt.date | None, time: str | None = None) -> ClientRow:
         """This row with its appointment's date (and start time)."""
         return replace(self, date=date, time=time)
@@ -376,7 +381,10 @@ def _dialect(text: str) -> type[csv.Dialect]:
     for line in top:
         delimiter = max(DELIMITERS, key=line.count)
         split.append(line.split(delimiter) if line.count(delimiter) else [line])
-    index = _header_index(split, [_match_columns(cells)[0] for cells in split])
+    matches = [_match_columns(cells) for cells in split]
+    index = _header_index(split, [match[0] for match in matches])
+    if index is None:  # a header without a name column still tells the delimiter
+        index = next((i for i, match in enumerate(matches) if _known_count(match) >= 2), None)
     if index is not None:
         header = top[index]
     counts = {d: header.count(d) for d in DELIMITERS}
@@ -483,14 +491,25 @@ def table_from_records(
     matches = [_match_columns(header) for header in records[:HEADER_SEARCH]]
     skip = _header_index(records[:HEADER_SEARCH], [m[0] for m in matches])
     if skip is None:
-        header = next((r for r in records if any(c.strip() for c in r)), [])
-        cells = [h.strip() for h in header if h.strip()]
-        # The first row may be a client's details: its cells are never shown.
+        known_names = (
+            "known name columns: Name, Client, Client Name, Full Name, Customer, Patient, "
+            "Guest, Invitee Name, or First Name and Last Name"
+        )
+        # A row naming two known columns (Service, Email, Date...) is a header,
+        # whose cells can be shown; any other row may be a client's details.
+        header = next((records[i] for i, m in enumerate(matches) if _known_count(m) >= 2), None)
+        if header is not None:
+            found = ", ".join(repr(h.strip()) for h in header if h.strip())
+            raise TakehomeError(
+                f"{path}: no column gives the client's name (columns found: {found}); rename "
+                f"the column that holds the client's name to 'Name'; {known_names}"
+            )
+        first = next((r for r in records if any(c.strip() for c in r)), [])
+        cells = [h.strip() for h in first if h.strip()]
         raise TakehomeError(
             f"{path}: no name column (its first row has {len(cells)} cell(s), none a known "
             "name column); name one column 'Name' (or use 'First Name' and 'Last Name'); "
-            "known name columns: Name, Client, Client Name, Full Name, Customer, Patient, "
-            "Guest, Invitee Name"
+            f"{known_names}"
         )
     columns, written, flags = matches[skip]
     header = [h.strip() for h in records[skip]]
@@ -577,6 +596,11 @@ def table_from_records(
     )
 
 
+def _known_count(match) -> int:
+    columns, _, flags = match
+    return len(columns) + len(flags)
+
+
 def _header_index(rows: list[list[str]], found: list[dict]) -> int | None:
     """The header among the top rows: the one naming the most known columns, a
     name column among them. A title line ("Client:,All") names one column of
@@ -660,14 +684,49 @@ def in_name_order(name: str, order: str) -> str:
     return f"{first} {last}"
 
 
+# Credentials written after a therapist's name ("Jordan Lee, RMT", "Lee, Jordan LMT").
+_CREDENTIALS = _SUFFIXES | {
+    *("rmt", "mt", "lmp", "bctmb", "nctmb", "cnmt", "atc", "lac", "ot", "nd", "dom"),
+    *("msc", "bsc", "ma", "ba", "cpt", "lpn", "aprn", "pta", "cmlt", "clt", "mlt"),
+}
+
+
+def staff_name(name: str) -> tuple[tuple[str, ...], str]:
+    """A staff cell as (key for comparing, name as printed): "Lee, Jordan RMT",
+    "Lee, Jordan, RMT" and "Jordan Lee RMT" are all (("jordan", "lee"), "Jordan
+    Lee, RMT"); case, punctuation, order and credentials are ignored in the key."""
+    credentials: list[str] = []
+
+    def strip(part: str) -> str:
+        words = part.split()
+        while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].casefold()) in _CREDENTIALS:
+            credentials.insert(0, words.pop())
+        return " ".join(words)
+
+    parts = [part.strip() for part in name.split(",") if part.strip()]
+    # Trailing parts that are credentials only: "Jordan Lee, RMT", "Lee, Jordan, RMT".
+    while len(parts) > 1 and all(
+        re.sub(r"[^a-z]", "", word.casefold()) in _CREDENTIALS for word in parts[-1].split()
+    ):
+        credentials.insert(0, parts.pop())
+    parts = [strip(part) for part in parts]
+    if len(parts) == 2 and not _CJK.search(name):
+        parts = [parts[1], parts[0]]  # Last, First
+    printed = " ".join(parts)
+    key = tuple(
+        word
+        for word in re.findall(r"\w+", printed.casefold())
+        if word not in _CREDENTIALS or len(printed.split()) == 1
+    )
+    if credentials:
+        printed = f"{printed}, {' '.join(credentials)}"
+    return key, printed
+
+
 def person_key(name: str) -> tuple[str, ...]:
     """A person's name for comparing: words in First Last order, case, punctuation
     and credentials ignored ("Rivers, Sam", "Sam Rivers, LMT" and "sam rivers" agree)."""
-    ordered = in_name_order(name, "auto")
-    if "," in ordered:
-        ordered = ordered.split(",", 1)[0]  # "Sam Rivers, LMT"
-    words = re.findall(r"\w+", ordered.casefold())
-    return tuple(word for word in words if word not in _SUFFIXES)
+    return staff_name(name)[0]
 
 
 def _row(number, record, columns, labels, flags, name_order) -> ClientRow:
@@ -709,9 +768,12 @@ def client_row(
     next_visit: str = "",
     paper: str = "",
     consent: str = "",
+    where: str | None = None,
 ) -> ClientRow:
     """One row from its cells (a CSV row's or a calendar event's); a problem is
-    kept on the row (``ClientRow.error``) so the other rows go ahead."""
+    kept on the row (``ClientRow.error``) so the other rows go ahead. ``where``
+    names the row in messages (default "row N")."""
+    where = where or f"row {number}"
 
     def split(value: str) -> tuple[str, ...]:
         return tuple(part for part in _MULTI.split(value) if part)
@@ -720,7 +782,7 @@ def client_row(
     topics = split(service)
     paper_key = paper.lower() or None
     extra = {"service": service, "not_held": not_held, "staff": staff}
-    fields = {k: f"row {number}: {v}" for k, v in labels.items()}
+    fields = {k: f"{where}: {v}" for k, v in labels.items()}
     answer = consent.casefold()
     agreed = True if answer in _YES else False if answer in _NO else None
     try:
@@ -729,7 +791,7 @@ def client_row(
                 f"row {number}: {labels['consent']}: '{consent}' is not yes or no; write yes or no"
             )
         if not name:
-            raise TakehomeError(f"row {number}: no name; fill in the {labels['name']} column")
+            raise TakehomeError(f"{where}: no name; fill in the {labels['name']} column")
         client = Client.create(
             name,
             split(conditions),

@@ -110,10 +110,10 @@ def prepare_table(
         elif require_consent and row.consent is not True:
             why = "no consent to email recorded"
         else:
-            where = f"row {row.row}: email (nothing was sent)"
+            where = f"{row.where}: email (nothing was sent)"
             addresses[row.row] = check_address(row.email, where)
             continue
-        notes.append(Problem(f"row {row.row}: {why}; not sent", row=row.row))
+        notes.append(Problem(f"{row.where}: {why}; not sent", row=row.row))
 
     notes += [note for note in plan.notes if note.row in addresses]
     # Only rows that will be emailed are rendered.
@@ -122,7 +122,7 @@ def prepare_table(
     ready = {o.row: o for o in result.outcomes if o.status in (WRITTEN, SKIPPED)}
     deliveries = [
         Delivery(
-            f"row {number}",
+            rows[number].where,
             to,
             rows[number].client.name,
             ready[number].path,

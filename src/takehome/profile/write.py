@@ -270,6 +270,8 @@ def _checked_value(dotted: str, value: str | None):
 
     from takehome.profile.answers import check_answer
 
+    if dotted.startswith("services."):
+        return _menu_entry(dotted, value)
     known = known_settings()
     if dotted not in known:
         if "password" in dotted:
@@ -291,6 +293,19 @@ def _checked_value(dotted: str, value: str | None):
             raise TakehomeError(f"{dotted}: {answer.problem}")
         return answer.value
     return _typed(dotted, value)
+
+
+def _menu_entry(dotted: str, value: str | None):
+    """A [services] entry: "services.Hot Stone 75" = "glutes" (or "a, b": a list)."""
+    service = dotted.split(".", 1)[1]
+    if not service.strip() or service.strip() != service:
+        raise TakehomeError(
+            f'{dotted}: give the service name as your list writes it, e.g. "services.Hot Stone 75"'
+        )
+    if value is None or not value.strip():
+        return None
+    topics = [part.strip() for part in value.split(",") if part.strip()]
+    return topics[0] if len(topics) == 1 else topics
 
 
 def _read_document(path: Path):
@@ -320,6 +335,7 @@ def set_values(path: Path, changes: dict[str, str | None]) -> dict[str, object]:
     import tomlkit
     from tomlkit.items import Table
 
+    from takehome.model.topic import menu_key
     from takehome.output import write_atomic
     from takehome.profile.config import data_problems
 
@@ -334,6 +350,10 @@ def set_values(path: Path, changes: dict[str, str | None]) -> dict[str, object]:
             doc.add(section, table)
         elif not isinstance(table, Table):
             raise TakehomeError(f"{path}: {section} is not a [{section}] table; fix the file first")
+        if section == "services":
+            # One entry per service, however its case and spacing were written.
+            for written in [k for k in table if menu_key(k) == menu_key(key)]:
+                table.pop(written)
         if value is None:
             table.pop(key, None)
         else:
