@@ -76,7 +76,13 @@ def test_acuity_title_description_lines_cancelled_prefix_and_blocked_time(here):
     table, found = rows("acuity.ics", "2025-03-14")
     assert found == [
         ("09:00", "Luis Ortega", "Neck & Shoulder Massage", "luis@example.com", None),
-        ("11:00", "Bo Chen", "Glute Massage 60 Minutes", "bo@example.com", "title: Cancelled"),
+        (
+            "11:00",
+            "Bo Chen",
+            "Glute Massage 60 Minutes",
+            "bo@example.com",
+            "Status: cancelled (in the title)",
+        ),
         ("13:30", "Priya Nair", "Glute Massage 60 Minutes", "priya@example.com", None),
     ]  # "Ortega, Luis" in the title is Last, First; Lunch and the all-day event are left out
     assert table.warnings == (
@@ -117,7 +123,7 @@ def test_expected_handouts_of_each_calendar_in_the_dry_run(run):
         ("acuity.ics", "2025-03-14"): [
             "event 1 (09:00): would write handouts-out/2025-03-14_luis-ortega_neck-shoulders.pdf "
             "(neck-shoulders)",
-            "event 2 (11:00): skipped: title: Cancelled",
+            "event 2 (11:00): skipped: Status: cancelled (in the title)",
             "event 3 (13:30): would write handouts-out/2025-03-14_priya-nair_glutes.pdf (glutes)",
         ],
     }
@@ -166,18 +172,20 @@ def test_a_web_address_is_refused_without_fetching(run, monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    for url in (
-        "https://example.com/feed.ics",
-        "webcal://p.example/c.ics",
-        "HTTP://x.example/d.csv",
+    for url, site in (
+        ("https://example.com/feed.ics?key=s3cret", "https://example.com"),
+        ("webcal://p.example/private-abc123/c.ics", "webcal://p.example"),
+        (" HTTP://x.example/d.csv", "HTTP://x.example"),
     ):
         result = run("batch", url)
         assert result.exit_code == 1
         assert result.output == (
-            f"Error: {url}: a web address; takehome never fetches client data from the network, "
-            "so download it first (open the link in a browser and save the file) and give the "
-            "saved file\n"
+            f"Error: {site}/…: a web address; takehome never fetches client data from the "
+            "network, so download it first (open the link in a browser and save the file) and "
+            "give the saved file\n"
         )
+    local = run("batch", "file:///home/sam/day.ics")
+    assert local.output == "Error: file://…: give the file's path, not a file:// address\n"
 
 
 def test_the_menu_decides_which_side_of_a_title_is_the_service(here):
@@ -295,3 +303,108 @@ def test_a_copied_calendar_is_read_like_the_original(here):
     shutil.copy(CALENDARS / "acuity.ics", copy)
     table = Studio().read_clients(copy, day=dt.date(2025, 3, 14))
     assert [(r.row, r.time) for r in table.rows] == [(1, "09:00"), (2, "11:00"), (3, "13:30")]
+
+
+def test_a_name_and_an_address_of_two_people_never_meet(run, here):
+    # Review: the title's client with the description's email of someone else.
+    path = write(
+        here,
+        "\n".join(
+            [
+                event(
+                    "a",
+                    "20261127T090000",
+                    "Bob Jones - Swedish Massage 60 min",
+                    "DESCRIPTION:Name: Ana Silva\\nEmail: ana@example.com",
+                ),
+                event(
+                    "b",
+                    "20261127T100000",
+                    "Glute Massage between Sam Rivers and Bob Jones",
+                    "ORGANIZER;CN=Sam Rivers:mailto:sam@studio.example",
+                    "DESCRIPTION:Invitee Email: ana@example.com",
+                ),
+                event(
+                    "c",
+                    "20261127T110000",
+                    "Reiki - Cara Diaz",  # the description says which side is the client
+                    "DESCRIPTION:Name: Cara Diaz\\nEmail: cara@example.com",
+                ),
+                event(
+                    "d",
+                    "20261127T120000",
+                    "Glute Massage - Di Fox",
+                    "ATTENDEE;CN=di@example.com:mailto:di@example.com",  # a CN that is an address
+                ),
+            ]
+        ),
+    )
+    table = Studio().read_clients(path, day=dt.date(2026, 11, 27))
+    found = [(r.where, r.client and r.client.name, r.email, r.error) for r in table.rows]
+    assert found == [
+        (
+            "event 1 (09:00)",
+            None,
+            None,
+            "event 1 (09:00): the event's client is unclear (its description names another "
+            "person than its title); fix the event in the booking system, or make this handout "
+            "with `takehome make`",
+        ),
+        ("event 2 (10:00)", "Bob Jones", None, None),  # an email with no name beside it: not used
+        ("event 3 (11:00)", "Cara Diaz", "cara@example.com", None),
+        # An attendee without a name cannot be told to be the title's client: no address.
+        ("event 4 (12:00)", "Di Fox", None, None),
+    ]
+    assert [r.service for r in table.rows[2:]] == ["Reiki", "Glute Massage"]
+    (here / "takehome.toml").write_text('[services]\n"*" = "glutes"\n')
+    sent = run("send", "--csv", path, "--date", "2026-11-27", "-j", "1")
+    queued = sorted(p.name for p in (here / "handouts-out").glob("*.eml"))
+    assert queued == ["2026-11-27_cara-diaz_glutes.eml"], sent.output
+
+
+def test_every_way_a_feed_marks_an_appointment_that_did_not_happen(here):
+    titles = [
+        "No-show: Ana Silva - Glute Massage",
+        "[Cancelled] Ana Silva - Glute Massage",
+        "Ana Silva - Glute Massage (cancelled)",
+        "Ana Silva - Glute Massage - CANCELLED",
+        "CANCELED - Ana Silva - Glute Massage",
+        "DNA: Ana Silva - Glute Massage",
+    ]
+    events = [event(str(i), f"20261127T{9 + i:02d}0000", t) for i, t in enumerate(titles)]
+    events.append(
+        event(
+            "declined",
+            "20261127T160000",
+            "Glute Massage",
+            "ATTENDEE;CN=Ana Silva;PARTSTAT=DECLINED:mailto:ana@example.com",
+        )
+    )
+    events.append(
+        event(
+            "twice", "20261127T170000", "Ana Silva - Glutes", "STATUS:CONFIRMED", "STATUS:CANCELLED"
+        )
+    )
+    table = Studio().read_clients(write(here, "\n".join(events)), day=dt.date(2026, 11, 27))
+    assert [r.not_held for r in table.rows] == [
+        "Status: no-show (in the title)",
+        "Status: cancelled (in the title)",
+        "Status: cancelled (in the title)",
+        "Status: cancelled (in the title)",
+        "Status: cancelled (in the title)",
+        "Status: no-show (in the title)",
+        "Status: the client declined the invitation",
+        "Status: cancelled in the calendar",
+    ]
+    # The client is still read (for the checks), and no name is in the reason.
+    assert {r.client.name for r in table.rows if r.client} == {"Ana Silva"}
+
+
+def test_an_event_repeating_every_minute_is_refused_not_read_for_minutes(run, here):
+    path = write(here, event("m", "20261127T090000", "Ana Silva - Glutes", "RRULE:FREQ=MINUTELY"))
+    result = run("batch", path, "--date", "2026-11-27", "--dry-run")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: more than 2000 events around 2026-11-27 (one repeats too often); "
+        "export only the day's appointments\n"
+    )

@@ -352,7 +352,7 @@ def test_status_rules_from_review(run):
         "Ed Gray,e@example.com,Austin,TX,glutes,Confirmed,2026-05-03 10:00,\n"  # a date: yes
         "Fi Hale,f@example.com,Austin,TX,glutes,Confirmed,,✓\n"
         "Gus Ives,g@example.com,Austin,TX,glutes,Confirmed,FALSE,no\n"
-        "Hal Jay,h@example.com,Austin,TX,glutes,Storniert,,\n"
+        "Hal Jay,h@example.com,Austin,TX,glutes,Waitlist,,\n"
     )
     held = {row.client.name: row.not_held for row in table.rows}
     assert held == {
@@ -365,7 +365,7 @@ def test_status_rules_from_review(run):
         "Gus Ives": None,
         "Hal Jay": None,
     }
-    assert any("'Storniert'" in w and "not statuses takehome knows" in w for w in table.warnings)
+    assert any("'Waitlist'" in w and "not statuses takehome knows" in w for w in table.warnings)
 
 
 def test_headers_dates_and_names_from_review(run):
@@ -461,3 +461,78 @@ def test_a_note_is_signed_by_the_appointments_therapist_not_the_profiles(run):
     assert "Walk daily. Jordan Lee, RMT" in ben and "Priya" not in ben
     ana = pdf_text(Path("handouts-out/2026-11-27_ana-silva_glutes.pdf"))
     assert "Stretch twice. Priya Nair, RMT" in ana  # the profile's own name and credentials
+
+
+def test_status_words_review_round_two(run):
+    # Review: statuses of appointments that did not happen, in more systems' words.
+    words = [
+        "Therapist Cancelled", "Provider Cancelled", "Business Cancelled", "Void", "Voided",
+        "Not Shown", "NS", "CXL", "Storniert", "Annulé", "Rejected", "Expired", "Removed",
+        "Absent",
+    ]  # fmt: skip
+    rows = "".join(f"Client {i},Glute Massage,{word}\n" for i, word in enumerate(words))
+    table = _rows("Name,Service,Status\n" + rows + "Held One,Glute Massage,Completed\n")
+    assert [row.not_held for row in table.rows] == [f"Status: {w}" for w in words] + [None]
+    many = _rows(
+        "Name,Service,Status\n" + "".join(f"C {i},Glute Massage,Odd{i}\n" for i in range(8))
+    )
+    assert "'Odd0', 'Odd1', 'Odd2', 'Odd3', 'Odd4' and 3 more not statuses" in many.warnings[0]
+
+
+def test_every_status_column_and_cancellation_mark_counts(run):
+    table = _rows(
+        "Name,Service,Status,Appointment Status,Cancelled At,Canceled By\n"
+        "Ana Silva,Glute Massage,Paid,Cancelled,,\n"  # the first status column is payment
+        "Ben Okafor,Glute Massage,Paid,Confirmed,2026-11-26 09:12,\n"
+        "Cy Diaz,Glute Massage,Paid,Confirmed,,client\n"
+        "Di Fox,Glute Massage,Paid,Confirmed,,\n"
+    )
+    assert [row.not_held for row in table.rows] == [
+        "Appointment Status: Cancelled",
+        "Cancelled At: 2026-11-26 09:12",
+        "Canceled By: client",
+        None,
+    ]
+
+
+def test_a_weeks_list_with_date_makes_that_day_and_says_so_without(run):
+    Path("week.csv").write_text(
+        "Name,Email,Service,Date\n"
+        "Ana Silva,ana@example.com,Glute Massage,2026-11-27\n"
+        "Bob Jones,bob@example.com,Glute Massage,2026-12-04\n"
+        "Cy Po,cy@example.com,Glute Massage,\n"  # no date: the day asked for
+    )
+    day = run("batch", "week.csv", "--dry-run", "--date", "2026-11-27")
+    assert day.exit_code == 0, day.output
+    assert day.stdout.splitlines()[2:] == [
+        "row 2: would write handouts-out/2026-11-27_ana-silva_glutes.pdf (glutes)",
+        "row 3: another day's: 2026-12-04",
+        "row 4: would write handouts-out/2026-11-27_cy-po_glutes.pdf (glutes)",
+        "Dry run: 2 to write, 0 skipped (already there), 1 on other days, 0 failed",
+    ]
+    sent = run("send", "--csv", "week.csv", "--date", "2026-11-27", "-j", "1")
+    assert "row 3: on another day (2026-12-04); not sent" in sent.output
+    assert sorted(p.name for p in Path("handouts-out").glob("*.eml")) == [
+        "2026-11-27_ana-silva_glutes.eml",
+        "2026-11-27_cy-po_glutes.eml",
+    ]
+    whole = run("batch", "week.csv", "--dry-run")
+    assert (
+        "Warning: the list holds appointments on 2 days (2026-11-27 to 2026-12-04); each "
+        "row's handout gets its own date; give --date YYYY-MM-DD to make one day's only"
+    ) in whole.stderr.splitlines()
+
+
+def test_a_workbook_is_read_from_its_first_visible_sheet(run):
+    # Its first sheet ("Old", last year's list) is hidden; "Today" is the one shown.
+    shutil.copy(Path(__file__).parent / "data" / "hidden-first-sheet.xlsx", "book.xlsx")
+    result = run("batch", "book.xlsx", "--dry-run", "--date", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert "row 2: would write handouts-out/2026-11-27_ana-silva_glutes.pdf (glutes)" in (
+        result.stdout
+    )
+    assert "zed" not in result.output.casefold()
+    assert (
+        "Warning: book.xlsx: read the sheet 'Today' only (the workbook has 2 sheets); put the "
+        "day's list on the first visible sheet"
+    ) in result.stderr.splitlines()

@@ -34,7 +34,7 @@ from takehome.render.warning_text import UNPRINTABLE
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 # Rows left out on purpose: the appointment did not happen, or is another therapist's.
-NOT_HELD, OTHER_STAFF = "not held", "other staff"
+NOT_HELD, OTHER_STAFF, OTHER_DAY = "not held", "other staff", "other day"
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,7 @@ def plan_batch(
     topic_label: str = "a default topic",
     force_label: str = "force=True",
     staff: str | None = None,
+    one_day: bool = False,
 ) -> Plan:
     """Validate every row and choose its file; write nothing.
 
@@ -241,6 +242,9 @@ def plan_batch(
     settled: list[Outcome] = []
     taken: set[Path] = set()
     for row in table.rows:
+        if one_day and row.date is not None and row.date != date:
+            settled.append(Outcome(row.row, OTHER_DAY, message=f"{row.where}: {row.date}"))
+            continue
         if staff is not None and not _same_person(row.staff, staff):
             other = staff_name(row.staff)[1] if row.staff else "no therapist named"
             settled.append(Outcome(row.row, OTHER_STAFF, message=f"{row.where}: {other}"))

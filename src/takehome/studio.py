@@ -359,11 +359,15 @@ class Studio:
         from takehome.imports.calendar_ics import CALENDARS, read_calendar
         from takehome.imports.clients_csv import ReadRules, read_clients_file
 
-        if re.match(r"^(https?|webcals?|ftp)://", str(path).strip(), re.IGNORECASE):
+        address = re.match(r"^\s*([a-z][a-z0-9+.-]*)://([^/?#]*)", str(path), re.IGNORECASE)
+        if address and address[1].lower() == "file":
+            raise TakehomeError(f"{address[0]}…: give the file's path, not a file:// address")
+        if address:
+            # Only the site is shown: a calendar feed's address carries a secret key.
             raise TakehomeError(
-                f"{path}: a web address; takehome never fetches client data from the "
-                "network, so download it first (open the link in a browser and save the "
-                "file) and give the saved file"
+                f"{address[0].strip()}/…: a web address; takehome never fetches client data "
+                "from the network, so download it first (open the link in a browser and save "
+                "the file) and give the saved file"
             )
         path = Path(path)
         preferred = self.profile.config.clients
@@ -413,12 +417,14 @@ class Studio:
         options: RenderOptions | None = None,
         force: bool = False,
         staff: str | None = None,
+        one_day: bool = False,
     ) -> BatchPlan:
         """Check every row and choose every file; write nothing.
 
         Rows of appointments that did not happen (cancelled, no-show...) and,
         with ``staff``, rows of other therapists are left out and counted.
-        A row's appointment date, when the list has one, is its handout's date.
+        A row's appointment date, when the list has one, is its handout's date;
+        with ``one_day``, rows dated another day than ``date`` are left out too.
         """
         from takehome.batch import plan_batch
 
@@ -452,8 +458,19 @@ class Studio:
             topic_label=self.labels.default_topics,
             force_label=self.labels.force,
             staff=staff,
+            one_day=one_day,
         )
         warnings = [Problem(w) for w in table.warnings]
+        days = sorted({row.date for row in table.rows if row.date and not row.not_held})
+        if len(days) > 1 and not one_day:
+            # A week's export: each row gets its own date, and the user should know.
+            warnings.append(
+                Problem(
+                    f"the list holds appointments on {len(days)} days ({days[0]} to "
+                    f"{days[-1]}); each row's handout gets its own date; give "
+                    f"{self.labels.date} YYYY-MM-DD to make one day's only"
+                )
+            )
         return BatchPlan(plan.jobs, plan.settled, out_dir, force, warnings, staff_shown)
 
     def _one_staff(self, table, wanted: str) -> tuple[str, str]:
@@ -563,6 +580,7 @@ class Studio:
         force: bool = False,
         real: bool = False,
         staff: str | None = None,
+        one_day: bool = False,
     ) -> SendPlan:
         """Make (or reuse) each handout and compose its message; send nothing.
 
@@ -601,6 +619,7 @@ class Studio:
                 workers=workers,
                 require_consent=section.require_consent,
                 staff=staff,
+                one_day=one_day,
             )
         else:
             if not (topics and client and to):

@@ -139,6 +139,7 @@ def batch(
         options=studio.options(paper),
         force=force,
         staff=staff,
+        one_day=date_text is not None,
     )
     echo_all("Warning", plan.warnings)
     echo_all("Error", plan.errors)
@@ -269,7 +270,7 @@ def _not_held_lines(plan) -> list[str]:
 def _dry_run_rows(plan) -> None:
     # The day in row order (a calendar's rows are its events in time order),
     # each row with what it becomes.
-    from takehome.batch import FAILED, NOT_HELD, OTHER_STAFF, SKIPPED
+    from takehome.batch import FAILED, NOT_HELD, OTHER_DAY, OTHER_STAFF, SKIPPED
 
     items = sorted([*plan.jobs, *plan.settled], key=lambda item: item.row)
     for item in items:
@@ -283,6 +284,8 @@ def _dry_run_rows(plan) -> None:
             click.echo(f"{where}: already there: {item.path}")
         elif status == NOT_HELD:
             click.echo(f"{where}: skipped: {item.message.split(': ', 1)[1]}")
+        elif status == OTHER_DAY:
+            click.echo(f"{where}: another day's: {item.message.split(': ', 1)[1]}")
         elif status == OTHER_STAFF:
             click.echo(f"{where}: another therapist's: {item.message.split(': ', 1)[1]}")
         elif status == FAILED:
@@ -290,9 +293,10 @@ def _dry_run_rows(plan) -> None:
 
 
 def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=None, fail=True):
-    from takehome.batch import FAILED, NOT_HELD, OTHER_STAFF, SKIPPED, WRITTEN
+    from takehome.batch import FAILED, NOT_HELD, OTHER_DAY, OTHER_STAFF, SKIPPED, WRITTEN
 
-    counts = {status: 0 for status in (WRITTEN, SKIPPED, FAILED, NOT_HELD, OTHER_STAFF)}
+    statuses = (WRITTEN, SKIPPED, FAILED, NOT_HELD, OTHER_STAFF, OTHER_DAY)
+    counts = {status: 0 for status in statuses}
     for outcome in outcomes:
         counts[outcome.status] += 1
     if written is not None:
@@ -305,6 +309,8 @@ def _summary(outcomes, prefix="", written_word="written", written=None, out_dir=
         left_out += f", {counts[NOT_HELD]} cancelled or no-show"
     if counts[OTHER_STAFF]:
         left_out += f", {counts[OTHER_STAFF]} for other staff"
+    if counts[OTHER_DAY]:
+        left_out += f", {counts[OTHER_DAY]} on other days"
     click.echo(
         f"{prefix}{counts[WRITTEN]} {written_word}{changed}, {counts[SKIPPED]} skipped "
         f"(already there){left_out}, {counts[FAILED]} failed{where}"

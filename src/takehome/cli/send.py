@@ -94,7 +94,7 @@ def send(
 
             click.echo(notes_line(table))
         source = {"table": table, "default_topics": default_topics, "workers": jobs}
-        source["staff"] = staff
+        source.update(staff=staff, one_day=date_text is not None)
     else:
         client = studio.client(client_name, conditions, note=note, next_visit=next_visit)
         source = {"topics": topics, "client": client, "to": to, "force": force}

@@ -1,15 +1,17 @@
 """Clients from a calendar file (.ics): a booking system's export or subscription feed.
 
-One day's appointments become rows, in start-time order, numbered 1, 2, 3... as
-the dry run lists them. The documented rule (README, "Calendar files"):
+One day's appointments become rows, in start-time order, numbered 1, 2, 3... and
+named "event 2 (10:30)" in messages. The documented rule (README, "Calendar files"):
 
 - the client is the event's attendee who is not its organizer (name and email);
-- else a "Client:", "Name:", "Email:" or "Service:" line of the description;
+- else the description's "Name:" / "Client:" line, which also decides which
+  side of the title is the client; its "Email:" line is used only with it;
 - else the title: "Service between Host and Client" (Calendly), "Client - Service"
   (also with an en or em dash, " | " or ": "), "Service with Client" or "Service
   for Client"; a side that is one of the practice's services or topics, or has a
   duration ("60 min") or a word such as massage, is the service;
-- STATUS:CANCELLED, or a title starting "Cancelled" or "No show", is skipped;
+- STATUS:CANCELLED, a title starting or ending "Cancelled" or "No show", or a
+  client attendee who declined, is skipped;
 - all-day events (days off), free time, and events that name no client ("Busy",
   "Lunch", initials only) are left out, with a warning giving their times;
 - the staff member, for --staff, is the description's "Calendar:" (or "Staff:",
@@ -23,6 +25,7 @@ logs client data, and nothing is fetched: a web address is refused earlier.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -38,13 +41,55 @@ from takehome.imports.clients_csv import (
 )
 
 CALENDARS = (".ics", ".ical", ".ifb", ".icalendar")
-# "Ana Silva - Deep Tissue 60", "Ana Silva: Hot Stone", "Ana Silva | Swedish".
+# More events than this within a day of the one asked for is no clinic's day
+# (an event repeating every second): refused rather than read for minutes.
+MAX_EVENTS = 2000
+# "Ana Silva - Deep Tissue 60", "Ana Silva: Hot Stone", "Ana Silva | Swedish";
+# never a bare hyphen ("Mary-Jane", "Follow-up").
 _SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s+")
 # "Deep Tissue 60 with Ana Silva", "Prenatal Massage for Ana Silva".
 _WITH = re.compile(r"^(?P<service>.+?)\s+(?:with|for)\s+(?P<name>.+)$", re.IGNORECASE)
+_BETWEEN = re.compile(r"^(?P<service>.+?)\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$")
 # Titles of appointments that did not happen, when a feed keeps them.
-_NOT_HELD_TITLE = ("cancel", "noshow", "missed", "declined", "deleted", "reschedul")
+_NOT_HELD_TITLE = (
+    *("cancel", "noshow", "missed", "declined", "deleted", "reschedul", "dna"),
+    *("annul", "storn", "abgesagt"),  # French, German
+)
+_NOT_HELD_END = re.compile(
+    r"[(\[\-\u2013\u2014|:]\s*(cancel+ed|canceled|no[\s-]?show|missed)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
 DESCRIPTION = "event description"
+
+# Titles of time that is no appointment with a named client.
+_NO_CLIENT = {
+    *("busy", "blocked", "block", "break", "lunch", "personal", "unavailable", "hold"),
+    *("outofoffice", "dayoff", "off", "admin", "cleaning", "appointment", "session"),
+    *("client", "private", "reserved", "tentative", "closed", "holiday", "vacation"),
+}
+# Words that make a part of a title a service, not a name.
+_SERVICE_WORDS = re.compile(
+    r"\d+\s*(?:min|mins|minutes?|hrs?|hours?|h)\b|\b(?:massage|therapy|session|treatment"
+    r"|consult\w*|facial|reflexology|stone|tissue|swedish|prenatal|pregnancy|sports?|cupping"
+    r"|lymphatic|drainage|relaxation|couples?|rmt|bodywork|acupressure|shiatsu|thai|reiki"
+    r"|follow[\s-]?up|new\s+client|initial|assessment|intake|visit|appointment|tune[\s-]?up"
+    r"|stretch\w*|myofascial|trigger|craniosacral|aromatherapy|scrub|wrap)\b",
+    re.IGNORECASE,
+)
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.?\s*){1,3}$")
+# "Key: value" lines of a description that are read; every other line is not.
+_DESCRIBED = {
+    "name": {"client", "clientname", "name", "customer", "customername", "patient", "invitee"},
+    "email": {"email", "emailaddress", "clientemail", "customeremail", "inviteeemail"},
+    "service": {
+        *("service", "servicename", "appointmenttype", "type", "treatment", "eventname"),
+        *("eventtype", "eventtypename", "sessiontype"),
+    },
+    "staff": {
+        *("calendar", "staff", "staffmember", "provider", "practitioner", "therapist"),
+        *("teammember", "employee", "clinician", "with"),
+    },
+}
 
 
 def read_calendar(
@@ -60,6 +105,14 @@ def read_calendar(
     import recurring_ical_events
 
     data = read_regular(path, limit=CSV_LIMIT, what="a calendar")
+    warnings: list[str] = []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        warnings.append(
+            f"{path}: not UTF-8, so letters in names may be lost; export or download the "
+            "calendar again"
+        )
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except Exception as exc:  # icalendar raises ValueError and others for damaged files
@@ -68,16 +121,17 @@ def read_calendar(
             "download the .ics file again"
         ) from None
     try:
-        query = recurring_ical_events.of(calendar, skip_bad_series=True)
         if day is None:
             events = list(calendar.walk("VEVENT"))
         else:
-            # A day either side, then each event's own local date decides.
-            events = list(query.between(day - dt.timedelta(days=1), day + dt.timedelta(days=2)))
+            query = recurring_ical_events.of(calendar, skip_bad_series=True)
+            events = _events_near(path, query, day)
+    except TakehomeError:
+        raise
     except Exception as exc:
         raise TakehomeError(
-            f"{path}: its events could not be read ({type(exc).__name__}); export or download "
-            "the .ics file again"
+            f"{path}: its events could not be read ({type(exc).__name__}: a time zone or "
+            "repeat rule it does not explain); export or download the .ics file again"
         ) from None
 
     found = []
@@ -90,7 +144,9 @@ def read_calendar(
             continue
         if day is not None and start.date() != day:
             continue
-        if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
+        if _text(event, "TRANSP").upper() == "TRANSPARENT" or (
+            _text(event, "X-MICROSOFT-CDO-BUSYSTATUS").upper() == "FREE"
+        ):
             continue  # marked free: not an appointment
         found.append((start, event))
     if not found:
@@ -98,19 +154,18 @@ def read_calendar(
     found.sort(key=lambda pair: pair[0])
 
     # A feed's name is often its therapist's: "Acuity Scheduling: Dana Whitfield".
-    owner = " ".join(str(calendar.get("X-WR-CALNAME", "")).split()).rpartition(": ")[2]
+    owner = " ".join(_text(calendar, "X-WR-CALNAME").split()).rpartition(": ")[2]
     rows: list[ClientRow] = []
-    warnings: list[str] = []
     no_client: list[str] = []
     described = has_staff = False
     for start, event in found:
         number, time = len(rows) + 1, f"{start:%H:%M}"
         where = f"event {number} ({time})"
-        described = described or bool(str(event.get("DESCRIPTION", "")).strip())
+        described = described or bool(_text(event, "DESCRIPTION").strip())
         staff = _described(event).get("staff") or _person(event.get("ORGANIZER"))[0] or owner
         staff = staff or None
         has_staff = has_staff or bool(staff)
-        not_held = _not_held(event)
+        not_held = _not_held(event, owner, _text(calendar, "METHOD"))
         try:
             name, email, service = _client_and_service(event, is_service, owner)
         except _Unclear as unclear:
@@ -118,7 +173,9 @@ def read_calendar(
                 f"{where}: the event's client is unclear ({unclear}); fix the "
                 "event in the booking system, or make this handout with `takehome make`"
             )
-            row = ClientRow(number, None, (), None, None, error=error, not_held=not_held)
+            row = ClientRow(
+                number, None, (), None, None, error=error, not_held=not_held, staff=staff
+            )
             rows.append(row.with_date(start.date(), time))
             continue
         if _no_client(name) and not not_held:
@@ -162,6 +219,41 @@ def read_calendar(
     )
 
 
+def _events_near(path: Path, query, day: dt.date) -> list:
+    """The events starting within a day either side of ``day`` (a bounded scan,
+    in start order); each one's own local date decides later."""
+    events = []
+    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time())
+    last = day + dt.timedelta(days=1)
+    for event in itertools.islice(query.after(start), MAX_EVENTS + 1):
+        value = getattr(event.get("DTSTART"), "dt", None)
+        date = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(date, dt.date) and date > last:
+            break
+        events.append(event)
+    if len(events) > MAX_EVENTS:
+        raise TakehomeError(
+            f"{path}: more than {MAX_EVENTS} events around {day} (one repeats too often); "
+            "export only the day's appointments"
+        )
+    return events
+
+
+def _text(component, name: str) -> str:
+    """A property as text; the first one when a damaged file repeats it."""
+    value = component.get(name, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value)
+
+
+def _all(component, name: str) -> list[str]:
+    value = component.get(name)
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
 def _local_start(event) -> dt.datetime | None:
     """An event's start as wall-clock time where the clinic is; None for all-day events.
 
@@ -173,18 +265,28 @@ def _local_start(event) -> dt.datetime | None:
     value = getattr(start, "dt", None)
     if not isinstance(value, dt.datetime):
         return None  # a date: an all-day event
-    if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
+    zone = value.tzinfo
+    if zone is not None and (
+        zone is dt.UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC", "Z")
+    ):
         value = value.astimezone()
     return value.replace(tzinfo=None)
 
 
 def _person(prop) -> tuple[str, str | None]:
-    """(name, email) of an ATTENDEE or ORGANIZER property."""
+    """(name, email) of an ATTENDEE or ORGANIZER property; a name that is an
+    email address is no name."""
     if prop is None:
         return "", None
+    if isinstance(prop, list):
+        prop = prop[0] if prop else None
+        if prop is None:
+            return "", None
     address = str(prop)
-    email = address[7:] if address.lower().startswith("mailto:") else None
+    email = address[7:].strip() if address.lower().startswith("mailto:") else None
     name = str(prop.params.get("CN", "")).strip() if hasattr(prop, "params") else ""
+    if "@" in name:
+        name = ""
     return name, (email or None)
 
 
@@ -195,39 +297,28 @@ def _attendees(event) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-# Titles of time that is no appointment with a named client.
-_NO_CLIENT = {
-    *("busy", "blocked", "block", "break", "lunch", "personal", "unavailable", "hold"),
-    *("outofoffice", "dayoff", "off", "admin", "cleaning", "appointment", "session"),
-    *("client", "private", "reserved", "tentative", "closed", "holiday", "vacation"),
-}
-# Words that make a side of a title a service, not a name.
-_SERVICE_WORDS = re.compile(
-    r"\d+\s*(?:min|mins|minutes?|hrs?|hours?|h)\b|\b(?:massage|therapy|session|treatment"
-    r"|consult\w*|facial|reflexology|stone|tissue|swedish|prenatal|pregnancy|sports?|cupping"
-    r"|lymphatic|drainage|relaxation|couples?|rmt|bodywork|acupressure|shiatsu|thai)\b",
-    re.IGNORECASE,
-)
-_INITIALS = re.compile(r"^(?:[^\W\d_]\.?\s*){1,3}$")
-# "Key: value" lines of a description that are read; every other line is not.
-_DESCRIBED = {
-    "name": {"client", "clientname", "name", "customer", "customername", "patient", "invitee"},
-    "email": {"email", "emailaddress", "clientemail", "customeremail", "inviteeemail"},
-    "service": {
-        *("service", "servicename", "appointmenttype", "type", "treatment", "eventname"),
-        *("eventtype", "eventtypename", "sessiontype"),
-    },
-    "staff": {
-        *("calendar", "staff", "staffmember", "provider", "practitioner", "therapist"),
-        *("teammember", "employee", "clinician", "with"),
-    },
-}
+def _clients(event, owner: str) -> list:
+    """The attendees who may be the client: people, not the organizer or the host."""
+    organizer = _person(event.get("ORGANIZER"))
+    hosts = [name for name in (organizer[0], owner) if name]
+    found = []
+    for attendee in _attendees(event):
+        name, email = _person(attendee)
+        params = getattr(attendee, "params", {})
+        if str(params.get("CUTYPE", "INDIVIDUAL")).upper() not in ("INDIVIDUAL", ""):
+            continue  # a room or a resource
+        if str(params.get("ROLE", "")).upper() == "CHAIR":
+            continue
+        if (email and email == organizer[1]) or any(_same_words(name, h) for h in hosts):
+            continue
+        found.append((attendee, name, email))
+    return found
 
 
 def _described(event) -> dict[str, str]:
     """The known "Key: value" lines of an event's description (first of each)."""
     found: dict[str, str] = {}
-    for line in str(event.get("DESCRIPTION", "")).splitlines():
+    for line in _text(event, "DESCRIPTION").splitlines():
         key, sep, value = line.partition(":")
         key = re.sub(r"[^a-z]", "", key.casefold())
         if not sep or not value.strip():
@@ -250,27 +341,21 @@ class _Unclear(Exception):
 def _client_and_service(event, is_service, owner: str) -> tuple[str, str | None, str]:
     """The client's name and email and the service, by the module's rule.
 
-    Raises _Unclear when the attendee and the title name different people.
+    Raises _Unclear when two sources name different people: a name on the
+    handout and an address it is sent to must belong to one person.
     """
-    title = _strip_not_held(" ".join(str(event.get("SUMMARY", "")).split()))
+    title = _strip_not_held(" ".join(_text(event, "SUMMARY").split()))
     organizer = _person(event.get("ORGANIZER"))
     hosts = [name for name in (organizer[0], owner) if name]
-    clients = [
-        _person(a)
-        for a in _attendees(event)
-        if str(a.params.get("CUTYPE", "INDIVIDUAL")).upper() in ("INDIVIDUAL", "")
-        and str(a.params.get("ROLE", "")).upper() != "CHAIR"
-        and _person(a)[1] != organizer[1]
-        and not any(_same_words(_person(a)[0], host) for host in hosts)
-    ]
+    clients = [(name, email) for _, name, email in _clients(event, owner)]
     described = _described(event)
-    names, service = _split_title(title, is_service)
+    known_name = clients[0][0] if len(clients) == 1 and clients[0][0] else described.get("name")
+    names, service = _split_title(title, is_service, known_name)
     names = [n for n in names if not any(_same_words(n, host) for host in hosts)]
     if not service:
         service = described.get("service", "")
 
-    with_name = [c for c in clients if c[0]]
-    if len(clients) == 1 and (with_name or not names):
+    if len(clients) == 1 and (clients[0][0] or not names):
         name, email = clients[0]
         if name and names and not any(_same_words(n, name) for n in names):
             raise _Unclear("its attendee is not the person its title names")
@@ -278,10 +363,13 @@ def _client_and_service(event, is_service, owner: str) -> tuple[str, str | None,
     # Several attendees or none: the title (or the description) names the client.
     if len(names) > 1:
         raise _Unclear("its title names two people and neither is its organizer")
-    name = names[0] if names else described.get("name", "")
+    listed = described.get("name", "")
+    name = names[0] if names else listed
+    if listed and name and not _same_words(listed, name):
+        raise _Unclear("its description names another person than its title")
     email = next((e for n, e in clients if name and _same_words(n, name)), None)
-    if email is None and not clients:
-        email = described.get("email")
+    if email is None and not clients and listed:
+        email = described.get("email")  # only beside the name it belongs to
     return name, email, service
 
 
@@ -289,19 +377,29 @@ def _looks_like_service(text: str, is_service) -> bool:
     return is_service(text) or bool(_SERVICE_WORDS.search(text))
 
 
-def _split_title(title: str, is_service) -> tuple[list[str], str]:
-    """(names, service) from an event title, by the module's rule."""
+def _split_title(title: str, is_service, known_name: str | None = None) -> tuple[list[str], str]:
+    """(names, service) from an event title, by the module's rule. ``known_name``
+    (from an attendee or the description) picks the name among the parts."""
     if not title or is_service(title):
         return [], title
-    between = re.match(r"^(?P<service>.+?)\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", title)
+    between = _BETWEEN.match(title)
     if between:
         return [between["a"].strip(), between["b"].strip()], between["service"].strip()
-    parts = _SEPARATORS.split(title, maxsplit=1)
-    if len(parts) == 2:
-        first, second = (part.strip() for part in parts)
-        if _looks_like_service(first, is_service) and not _looks_like_service(second, is_service):
-            return [second], first
-        return [first], second
+    parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+    if len(parts) >= 2:
+        if known_name:
+            named = [p for p in parts if _same_words(p, known_name)]
+            if named:
+                rest = [p for p in parts if p is not named[0]]
+                services = [p for p in rest if _looks_like_service(p, is_service)]
+                return named[:1], " ".join(services or rest)
+        services = [p for p in parts if _looks_like_service(p, is_service)]
+        others = [p for p in parts if p not in services]
+        if len(others) == 1 and services:
+            return others, " ".join(services)  # "Deep Tissue - Ana Silva - 60 min"
+        if len(parts) == 2:
+            return [parts[0]], parts[1]  # the client first, as most systems write it
+        return parts[:1], " ".join(parts[1:])
     match = _WITH.match(title)
     if match and not _looks_like_service(match["name"], is_service):
         return [match["name"].strip()], match["service"].strip()
@@ -314,26 +412,45 @@ def _same_words(left: str, right: str) -> bool:
     def words(text):
         return sorted(re.findall(r"\w+", text.casefold()))
 
-    return words(left) == words(right)
+    return bool(left) and words(left) == words(right)
 
 
 def _strip_not_held(title: str) -> str:
-    # "Cancelled: Ana Silva - Swedish" still names the client for the listing.
-    head, sep, rest = title.partition(":")
-    if sep and status_letters(head).startswith(_NOT_HELD_TITLE):
-        return rest.strip()
+    # "Cancelled: Ana Silva - Swedish" still names the client, for the checks.
+    title = _NOT_HELD_END.sub("", title).strip()
+    match = re.match(r"^\W*([^:\]\)|]+?)\s*(?:[:\])|]|\s[-\u2013\u2014]\s)\s*(.*)$", title)
+    if match and status_letters(match[1]).startswith(_NOT_HELD_TITLE):
+        return match[2].strip()
     return title
 
 
-def _not_held(event) -> str | None:
-    status = str(event.get("STATUS", "")).strip()
-    if status.upper() == "CANCELLED":
+def _not_held(event, owner: str, method: str = "") -> str | None:
+    """Why this appointment did not happen, in words that name no one."""
+    statuses = [*_all(event, "STATUS"), *_all(event, "X-STATUS")]
+    if method.strip().upper() == "CANCEL" or any(
+        status.strip().upper() in ("CANCELLED", "CANCELED") for status in statuses
+    ):
         return "Status: cancelled in the calendar"
-    title = str(event.get("SUMMARY", "")).strip()
-    head = re.split(r"[:\-\u2013\u2014|]", title, maxsplit=1)[0]
-    if status_letters(head).startswith(_NOT_HELD_TITLE) or status_letters(head) == "dna":
-        return f"title: {head.strip()}"
+    title = _text(event, "SUMMARY").strip()
+    head = re.split(r"[:\])|]|\s[-\u2013\u2014]\s", title.lstrip("[( "), maxsplit=1)[0]
+    letters = status_letters(head)
+    if letters.startswith(("noshow", "didnotshow", "missed", "dna")) or _is_no_show_end(title):
+        return "Status: no-show (in the title)"
+    if letters.startswith(_NOT_HELD_TITLE) or _NOT_HELD_END.search(title):
+        return "Status: cancelled (in the title)"
+    declined = [
+        attendee
+        for attendee, _, _ in _clients(event, owner)
+        if str(attendee.params.get("PARTSTAT", "")).upper() == "DECLINED"
+    ]
+    if declined and len(declined) == len(_clients(event, owner)):
+        return "Status: the client declined the invitation"
     return None
+
+
+def _is_no_show_end(title: str) -> bool:
+    match = _NOT_HELD_END.search(title)
+    return bool(match) and status_letters(match[1]).startswith(("noshow", "missed"))
 
 
 def _nothing_that_day(path: Path, day: dt.date | None, calendar, all_days: int) -> str:
@@ -342,14 +459,15 @@ def _nothing_that_day(path: Path, day: dt.date | None, calendar, all_days: int) 
     if day is None:
         return f"{path}: no appointments in this calendar; export or download it again"
     dates = set()
-    try:  # the nearest days with appointments, recurring ones included
-        window = dt.timedelta(days=120)
-        for event in recurring_ical_events.of(calendar, skip_bad_series=True).between(
-            day - window, day + window
-        ):
+    try:  # the nearest days with appointments, recurring ones included (a bounded scan)
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        since = dt.datetime.combine(day - dt.timedelta(days=120), dt.time())
+        for event in itertools.islice(query.after(since), MAX_EVENTS):
             value = getattr(event.get("DTSTART"), "dt", None)
             if isinstance(value, dt.datetime):
                 dates.add(value.date())
+                if value.date() > day:
+                    break
     except Exception:  # only a hint: the message is still right without it
         pass
     before = max((d for d in dates if d < day), default=None)

@@ -78,10 +78,17 @@ _ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for
 FLAG_COLUMNS = (
     *("canceled", "cancelled", "iscanceled", "iscancelled", "noshow", "isnoshow"),
     *("latecancel", "latecancelled", "latecanceled", "missed", "deleted", "markedasnoshow"),
+    # A date or a name in these says the appointment was cancelled.
+    *("cancelledat", "canceledat", "cancelleddate", "canceleddate", "cancellationdate"),
+    *("cancelledon", "canceledon", "cancelledby", "canceledby", "noshowat", "noshowdate"),
 )
 # Status words (letters only, case ignored) of an appointment that did not
 # happen: a cell containing one is skipped ("Cancelled by client", "No-Show").
-NOT_HELD = ("cancel", "noshow", "missed", "declin", "delet", "reschedul")
+NOT_HELD = (
+    *("cancel", "noshow", "missed", "declin", "delet", "reschedul", "didnotshow", "didntshow"),
+    *("notshown", "void", "reject", "expired", "removed", "cxl", "annul", "storn", "abgesagt"),
+    *("absent", "notarrived"),
+)
 # "Silva, Ana" is Ana Silva; "Ana Silva, Jr." is not a reversed name.
 _SUFFIXES = {
     *("jr", "sr", "ii", "iii", "iv", "md", "phd", "lmt", "rn", "dds", "esq", "cmt", "dc"),
@@ -129,14 +136,16 @@ def _field_for(header: str) -> str | None:
 
 def _match_columns(header: list[str]):
     """The field each column gives (first of two same-named wins), the headers as
-    written, and the yes/no columns that mark an appointment as not held."""
+    written, and the other columns that can mark an appointment as not held:
+    (index, header, is_status) for yes/no columns and for a second status column
+    ("Status" for payment beside "Appointment Status")."""
     columns: dict[str, int] = {}
     written: dict[str, str] = {}
-    flags: list[tuple[int, str]] = []
+    flags: list[tuple[int, str, bool]] = []
     state = None
     for index, title in enumerate(header):
         if _header_key(title) in FLAG_COLUMNS:
-            flags.append((index, title.strip()))
+            flags.append((index, title.strip(), False))
             continue
         if _header_key(title) == "state":
             # Jane's status column, or an address's State: only when no other
@@ -144,7 +153,9 @@ def _match_columns(header: list[str]):
             state = state or (index, title.strip())
             continue
         field = _field_for(title)
-        if field and field not in columns:
+        if field == "status" and field in columns:
+            flags.append((index, title.strip(), True))
+        elif field and field not in columns:
             columns[field] = index
             written[field] = title.strip()
     if state and "status" not in columns:
@@ -414,28 +425,43 @@ def read_clients_file(
 ) -> ClientTable:
     """A client list as it arrives: a CSV export, or a spreadsheet (.xlsx, .xls, .ods)."""
     if path.suffix.lower() in SPREADSHEETS:
-        return table_from_records(path, _spreadsheet_records(path), [], rules)
+        records, warnings = _spreadsheet_records(path)
+        return table_from_records(path, records, warnings, rules)
     return read_clients_csv(path, encoding, label, rules)
 
 
-def _spreadsheet_records(path: Path) -> list[list[str]]:
-    """The first sheet's rows as text (python-calamine reads all three formats)."""
+def _spreadsheet_records(path: Path) -> tuple[list[list[str]], list[str]]:
+    """The first visible sheet's rows as text (python-calamine reads all three
+    formats), and a warning when the workbook has other sheets."""
     import io
 
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     data = read_regular(path, limit=CSV_LIMIT, what="a client list")
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [
+            index
+            for index, sheet in enumerate(book.sheets_metadata)
+            if sheet.visible == SheetVisibleEnum.Visible
+        ]
+        index = visible[0] if visible else 0
+        rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own kinds for damaged files
         raise TakehomeError(
             f"{path}: not a readable spreadsheet ({type(exc).__name__}); open it in your "
             "spreadsheet program and save it again, or export the list as CSV UTF-8"
         ) from None
+    name = book.sheet_names[index]
     if not rows:
-        raise TakehomeError(f"{path}: the first sheet is empty; put the day's list on it")
-    return [[_cell_text(value) for value in row] for row in rows]
+        raise TakehomeError(f"{path}: the sheet '{name}' is empty; put the day's list on it")
+    warnings = []
+    if len(book.sheet_names) > 1:
+        warnings.append(
+            f"{path}: read the sheet '{name}' only (the workbook has {len(book.sheet_names)} "
+            "sheets); put the day's list on the first visible sheet"
+        )
+    return [[_cell_text(value) for value in row] for row in rows], warnings
 
 
 def _cell_text(value) -> str:
@@ -582,6 +608,8 @@ def table_from_records(
     unknown = [value for value in unknown if status_letters(value) not in KNOWN_HELD]
     if unknown:
         shown = ", ".join(f"'{value}'" for value in unknown[:5])
+        if len(unknown) > 5:
+            shown += f" and {len(unknown) - 5} more"
         warnings.append(
             f"{path}: {written['status']}: {shown} not statuses takehome knows, so those rows go "
             "ahead; if one means cancelled or no-show, remove those rows first"
@@ -625,7 +653,10 @@ def _cell(record: list[str], index: int | None) -> str:
 
 _FLAG_NO = {"", "no", "n", "false", "0", "-", "none", "off"}
 # Who did it, said before the status ("Client Cancelled", "Late Cancel").
-_STATUS_PREFIXES = ("client", "customer", "patient", "clinician", "staff", "late", "early")
+_STATUS_PREFIXES = (
+    *("client", "customer", "patient", "clinician", "staff", "late", "early", "therapist"),
+    *("provider", "business", "practitioner", "salon", "spa", "studio", "admin", "system"),
+)
 # Statuses of appointments that happen: not warned about.
 KNOWN_HELD = {
     *("confirmed", "booked", "bookedonline", "new", "started", "arrived", "completed"),
@@ -646,17 +677,25 @@ def status_letters(status: str) -> str:
 
 def _not_held(record, columns, written, flags) -> str | None:
     status = _cell(record, columns.get("status"))
-    letters = status_letters(status)
-    # At the start only: "Not cancelled" and "Confirmed - cancellation list" go ahead.
-    if status and (letters.startswith(NOT_HELD) or letters in ("dna", "didnotattend")):
+    if _says_not_held(status):
         return f"{written['status']}: {status}"
-    if letters.startswith(("didnotshow", "didntshow")):
-        return f"{written['status']}: {status}"
-    for index, title in flags:
+    for index, title, is_status in flags:
+        value = _cell(record, index)
+        if is_status and _says_not_held(value):
+            return f"{title}: {value}"
         # Any mark but "no": a date of cancellation, a tick, "Cancelled".
-        if _cell(record, index).casefold() not in _FLAG_NO:
-            return f"{title}: {_cell(record, index)}"
+        if not is_status and value.casefold() not in _FLAG_NO:
+            return f"{title}: {value}"
     return None
+
+
+def _says_not_held(status: str) -> bool:
+    """Whether a status says the appointment did not happen; at the start only,
+    so "Not cancelled" and "Confirmed - cancellation list" go ahead."""
+    letters = status_letters(status)
+    return bool(status) and (
+        letters.startswith(NOT_HELD) or letters in ("dna", "didnotattend", "ns", "cxl", "cx")
+    )
 
 
 def in_name_order(name: str, order: str) -> str:

@@ -74,10 +74,11 @@ def prepare_table(
     workers: int,
     require_consent: bool,
     staff: str | None = None,
+    one_day: bool = False,
 ) -> Prepared:
     """Every row checked (addresses too) before rendering; missing or changed
     handouts rendered. Raises BatchInterrupted on Ctrl-C while rendering."""
-    from takehome.batch import NOT_HELD, SKIPPED, WRITTEN
+    from takehome.batch import NOT_HELD, OTHER_DAY, SKIPPED, WRITTEN
 
     if not any(row.email for row in table.rows):
         raise TakehomeError(
@@ -92,6 +93,7 @@ def prepare_table(
         default_topics=default_topics,
         options=options,
         staff=staff,
+        one_day=one_day,
     )
     # Only rows that will get a handout are emailed: not cancelled or no-show
     # rows, not other therapists' rows, not rows that failed.
@@ -99,6 +101,11 @@ def prepare_table(
     addresses: dict[int, str] = {}
     notes: list[Problem] = [
         Problem(f"{o.message}; not sent", row=o.row) for o in plan.settled if o.status == NOT_HELD
+    ]
+    notes += [
+        Problem(f"{o.place}: on another day ({o.message.split(': ', 1)[1]}); not sent", row=o.row)
+        for o in plan.settled
+        if o.status == OTHER_DAY
     ]
     for row in table.rows:
         if row.row not in going:
