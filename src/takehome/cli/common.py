@@ -18,8 +18,8 @@ list_date_option = click.option(
     "--date",
     "date_text",
     metavar="YYYY-MM-DD",
-    help="Date printed on handouts of rows without their own; for a calendar file (.ics), "
-    "the day whose appointments are read [today].",
+    help="The day to make: only that day's rows of a dated list, or that day's appointments "
+    "of a calendar file (.ics); printed on rows without a date [today; every row of a list].",
 )
 
 

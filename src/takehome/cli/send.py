@@ -8,7 +8,7 @@ import sys
 import click
 
 from takehome.cli import cli
-from takehome.cli.common import csv_options, date_option, echo_all, paper_option, parse_date
+from takehome.cli.common import csv_options, echo_all, list_date_option, paper_option, parse_date
 
 
 @cli.command()
@@ -26,7 +26,7 @@ from takehome.cli.common import csv_options, date_option, echo_all, paper_option
     help="A day's clients instead of one: a CSV with an Email column (see batch).",
 )
 @csv_options("With --csv: ")
-@date_option
+@list_date_option
 @paper_option("Paper size.")
 @click.option(
     "--send",
