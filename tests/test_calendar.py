@@ -400,11 +400,96 @@ def test_every_way_a_feed_marks_an_appointment_that_did_not_happen(here):
     assert {r.client.name for r in table.rows if r.client} == {"Ana Silva"}
 
 
-def test_an_event_repeating_every_minute_is_refused_not_read_for_minutes(run, here):
-    path = write(here, event("m", "20261127T090000", "Ana Silva - Glutes", "RRULE:FREQ=MINUTELY"))
-    result = run("batch", path, "--date", "2026-11-27", "--dry-run")
-    assert result.exit_code == 1
+def test_runaway_repeats_are_left_out_and_a_flood_of_events_refused(run, here):
+    path = write(
+        here,
+        event("m", "20261127T090000", "Ana Silva - Glutes", "RRULE:FREQ=SECONDLY")
+        + "\n"
+        + event("b", "20261127T100000", "Bo Chen - Glutes"),
+    )
+    result = run("batch", path, "--date", "2027-03-30", "--dry-run")  # far from its start
+    assert result.exit_code == 1  # only the runaway one was on that day
     assert result.output == (
-        f"Error: {path}: more than 2000 events around 2026-11-27 (one repeats too often); "
+        f"Error: {path}: no appointments on 2027-03-30 (1 event(s) repeating every minute or "
+        "second left out); give the day with --date YYYY-MM-DD\n"
+    )
+    day = run("batch", path, "--date", "2026-11-27", "--dry-run")
+    assert "event 1 (10:00): would write handouts-out/2026-11-27_bo-chen_glutes.pdf" in day.stdout
+    flood = write(
+        here,
+        "\n".join(event(str(i), "20261127T090000", f"Client {i} - Glutes") for i in range(2001)),
+        "flood.ics",
+    )
+    many = run("batch", flood, "--date", "2026-11-27", "--dry-run")
+    assert many.exit_code == 1
+    assert many.output == (
+        f"Error: {flood}: more than 2000 events around 2026-11-27 (one repeats too often); "
         "export only the day's appointments\n"
     )
+
+
+def test_round_two_names_hosts_and_html_descriptions(here):
+    events = [
+        # HTML description: only the Name line's name, never the notes after <br>.
+        event(
+            "a",
+            "20261127T090000",
+            "Swedish Massage",
+            "DESCRIPTION:Name: Ana Silva<br>Notes: sciatica flare-up, 20 weeks<br>"
+            "Email: ana@example.com",
+        ),
+        # The profile's therapist is the host, though the feed names no organizer.
+        event(
+            "b",
+            "20261127T100000",
+            "Glute Massage between Sam Rivers and Bo Chen",
+            "ATTENDEE;CN=Sam Rivers:mailto:sam@studio.example",
+        ),
+        # Names with service words: the part least like a service is the client.
+        event("c", "20261127T110000", "Swedish Massage - Emma Stone"),
+        event("d", "20261127T120000", "Deep Tissue 60 min - Thai Nguyen"),
+        # A surname that starts like a status word is a client, not a cancellation.
+        event("e", "20261127T130000", "Cancelo, João - Sports Massage"),
+        # Word order counts: "Lee Jordan" is not Jordan Lee.
+        event(
+            "f",
+            "20261127T140000",
+            "Jordan Lee - Glute Massage",
+            "DESCRIPTION:Name: Lee Jordan\\nEmail: lee@example.com",
+        ),
+        # Two different Email lines (one typed by the client): neither is used.
+        event(
+            "g",
+            "20261127T150000",
+            "Cara Diaz - Glute Massage",
+            "DESCRIPTION:Email: husband@example.com\\nName: Cara Diaz\\nEmail: cara@example.com",
+        ),
+        # An attendee who is not the person the description names.
+        event(
+            "h",
+            "20261127T160000",
+            "Glute Massage",
+            "ATTENDEE;CN=Bob Jones:mailto:bob@example.com",
+            "DESCRIPTION:Name: Ana Silva",
+        ),
+    ]
+    Path("takehome.toml").write_text('[practice]\ntherapist = "Sam Rivers"\n')
+    table = Studio("takehome.toml").read_clients(
+        write(here, "\n".join(events)), day=dt.date(2026, 11, 27)
+    )
+    found = [
+        (r.client.name if r.client else r.error.split("(", 2)[2].split(")")[0], r.email)
+        for r in table.rows
+    ]
+    assert found == [
+        ("Ana Silva", "ana@example.com"),
+        ("Bo Chen", None),
+        ("Emma Stone", None),
+        ("Thai Nguyen", None),
+        ("João Cancelo", None),
+        ("its description names another person than its title", None),
+        ("Cara Diaz", None),
+        ("its attendee is not the person its description names", None),
+    ]
+    assert all(r.not_held is None for r in table.rows)
+    assert "sciatica" not in repr(table)

@@ -516,11 +516,14 @@ def test_a_weeks_list_with_date_makes_that_day_and_says_so_without(run):
         "2026-11-27_ana-silva_glutes.eml",
         "2026-11-27_cy-po_glutes.eml",
     ]
-    whole = run("batch", "week.csv", "--dry-run")
-    assert (
+    warning = (
         "Warning: the list holds appointments on 2 days (2026-11-27 to 2026-12-04); each "
         "row's handout gets its own date; give --date YYYY-MM-DD to make one day's only"
-    ) in whole.stderr.splitlines()
+    )
+    whole = run("batch", "week.csv", "--dry-run")
+    assert warning in whole.stderr.splitlines()
+    unsent = run("send", "--csv", "week.csv", "-j", "1")
+    assert unsent.stderr.splitlines().count(warning) == 1
 
 
 def test_a_workbook_is_read_from_its_first_visible_sheet(run):
@@ -536,3 +539,29 @@ def test_a_workbook_is_read_from_its_first_visible_sheet(run):
         "Warning: book.xlsx: read the sheet 'Today' only (the workbook has 2 sheets); put the "
         "day's list on the first visible sheet"
     ) in result.stderr.splitlines()
+
+
+def test_a_date_that_cannot_be_read_never_passes_as_the_day_asked_for(run):
+    Path("week.csv").write_text(
+        "Name,Email,Service,Date\n"
+        "Ana Silva,ana@example.com,Glute Massage,2026/11/27\n"
+        "Bob Jones,bob@example.com,Glute Massage,28-Nov-2026\n"
+        "Cy Po,cy@example.com,Glute Massage,46354\n"  # a spreadsheet's day number
+        "Di Lu,di@example.com,Glute Massage,next Friday\n"
+        "Ed Roe,ed@example.com,Glute Massage,Cancellation list\n"
+    )
+    result = run("batch", "week.csv", "--dry-run", "--date", "2026-11-27")
+    assert result.stdout.splitlines()[2:] == [
+        "row 2: would write handouts-out/2026-11-27_ana-silva_glutes.pdf (glutes)",
+        "row 3: another day's: 2026-11-28",
+        "row 4: another day's: 2026-11-28",
+        "row 5: not made (its error is listed with the errors)",
+        "row 6: not made (its error is listed with the errors)",
+        "Dry run: 1 to write, 0 skipped (already there), 2 on other days, 2 failed",
+    ]
+    assert (
+        "Error: row 5: Date: 'next Friday' is not a date takehome can read, so it may be "
+        "another day's; write it as 2026-11-27 in the list"
+    ) in result.stderr.splitlines()
+    status = _rows("Name,Service,Status\nEd Roe,Glute Massage,Cancellation list\n")
+    assert status.rows[0].not_held is None

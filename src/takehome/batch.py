@@ -245,6 +245,14 @@ def plan_batch(
         if one_day and row.date is not None and row.date != date:
             settled.append(Outcome(row.row, OTHER_DAY, message=f"{row.where}: {row.date}"))
             continue
+        if one_day and row.date_unread and not row.not_held:
+            # Its day is unknown, so it may be another day's: never made as this day's.
+            message = (
+                f"{row.where}: {row.date_unread} is not a date takehome can read, so it may be "
+                "another day's; write it as 2026-11-27 in the list"
+            )
+            settled.append(Outcome(row.row, FAILED, message=message))
+            continue
         if staff is not None and not _same_person(row.staff, staff):
             other = staff_name(row.staff)[1] if row.staff else "no therapist named"
             settled.append(Outcome(row.row, OTHER_STAFF, message=f"{row.where}: {other}"))

@@ -361,11 +361,13 @@ class Studio:
 
         address = re.match(r"^\s*([a-z][a-z0-9+.-]*)://([^/?#]*)", str(path), re.IGNORECASE)
         if address and address[1].lower() == "file":
-            raise TakehomeError(f"{address[0]}…: give the file's path, not a file:// address")
+            raise TakehomeError("file://…: give the file's path, not a file:// address")
         if address:
-            # Only the site is shown: a calendar feed's address carries a secret key.
+            # Only the site is shown: a feed's address (or a user:password@ in
+            # front of the site) carries a secret.
+            site = f"{address[1]}://{address[2].rpartition('@')[2]}"
             raise TakehomeError(
-                f"{address[0].strip()}/…: a web address; takehome never fetches client data "
+                f"{site}/…: a web address; takehome never fetches client data "
                 "from the network, so download it first (open the link in a browser and save "
                 "the file) and give the saved file"
             )
@@ -388,6 +390,7 @@ class Studio:
                 None if whole_calendar else day or dt.date.today(),
                 is_service=self._is_service,
                 name_order=name_order,
+                therapist=self.profile.practice.therapist or "",
             )
         if note_column is not None:
             rules = ReadRules(note_column, self.labels.note_column)

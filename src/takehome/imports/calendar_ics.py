@@ -51,10 +51,15 @@ _SEPARATORS = re.compile(r"\s+[-\u2013\u2014|]\s+|:\s+")
 _WITH = re.compile(r"^(?P<service>.+?)\s+(?:with|for)\s+(?P<name>.+)$", re.IGNORECASE)
 _BETWEEN = re.compile(r"^(?P<service>.+?)\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$")
 # Titles of appointments that did not happen, when a feed keeps them.
-_NOT_HELD_TITLE = (
-    *("cancel", "noshow", "missed", "declined", "deleted", "reschedul", "dna"),
-    *("annul", "storn", "abgesagt"),  # French, German
-)
+# A title's first part that is one of these (letters only) says so:
+# "Cancelled: Ana Silva - Swedish", "[No show] ...", "Client cancelled - ...".
+_NOT_HELD_TITLE = {
+    *("cancel", "cancelled", "canceled", "cancellation", "latecancel", "latecancelled"),
+    *("latecanceled", "latecancellation", "noshow", "missed", "dna", "didnotshow"),
+    *("didnotattend", "declined", "deleted", "rescheduled", "annul", "annule", "annulee"),
+    *("storniert", "abgesagt"),
+}
+_NO_SHOW_TITLE = {"noshow", "missed", "dna", "didnotshow", "didnotattend"}
 _NOT_HELD_END = re.compile(
     r"[(\[\-\u2013\u2014|:]\s*(cancel+ed|canceled|no[\s-]?show|missed)\s*[)\]]?\s*$",
     re.IGNORECASE,
@@ -98,9 +103,11 @@ def read_calendar(
     *,
     is_service: Callable[[str], bool] = lambda text: False,
     name_order: str = "auto",
+    therapist: str = "",
 ) -> ClientTable:
     """The appointments of ``day`` (all events, each once, when ``day`` is None)
-    in a calendar file, as a ClientTable of rows in start-time order."""
+    in a calendar file, as a ClientTable of rows in start-time order.
+    ``therapist`` (the profile's) is never taken for a client."""
     import icalendar
     import recurring_ical_events
 
@@ -120,6 +127,18 @@ def read_calendar(
             f"{path}: not a readable calendar file ({type(exc).__name__}); export or "
             "download the .ics file again"
         ) from None
+    # An event repeating every minute or second is no appointment, and would
+    # take minutes to expand: it is left out before anything is expanded.
+    runaway = {
+        id(event)
+        for event in calendar.subcomponents
+        if event.name == "VEVENT" and _repeats_too_often(event)
+    }
+    if runaway:
+        calendar.subcomponents = [c for c in calendar.subcomponents if id(c) not in runaway]
+        warnings.append(
+            f"{path}: {len(runaway)} event(s) repeat every minute or second and are left out"
+        )
     try:
         if day is None:
             events = list(calendar.walk("VEVENT"))
@@ -150,7 +169,11 @@ def read_calendar(
             continue  # marked free: not an appointment
         found.append((start, event))
     if not found:
-        raise TakehomeError(_nothing_that_day(path, day, calendar, all_days))
+        message = _nothing_that_day(path, day, calendar, all_days)
+        if runaway:
+            left = f" ({len(runaway)} event(s) repeating every minute or second left out);"
+            message = message.replace(";", left, 1)
+        raise TakehomeError(message)
     found.sort(key=lambda pair: pair[0])
 
     # A feed's name is often its therapist's: "Acuity Scheduling: Dana Whitfield".
@@ -167,7 +190,7 @@ def read_calendar(
         has_staff = has_staff or bool(staff)
         not_held = _not_held(event, owner, _text(calendar, "METHOD"))
         try:
-            name, email, service = _client_and_service(event, is_service, owner)
+            name, email, service = _client_and_service(event, is_service, owner, therapist)
         except _Unclear as unclear:
             error = (
                 f"{where}: the event's client is unclear ({unclear}); fix the "
@@ -217,6 +240,17 @@ def read_calendar(
         columns=("SUMMARY", "ATTENDEE", "ORGANIZER", "STATUS", "DTSTART", "DESCRIPTION"),
         calendar=True,
     )
+
+
+def _repeats_too_often(event) -> bool:
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules]:
+        if rule is not None and {str(f).upper() for f in rule.get("FREQ", [])} & {
+            "SECONDLY",
+            "MINUTELY",
+        }:
+            return True
+    return False
 
 
 def _events_near(path: Path, query, day: dt.date) -> list:
@@ -297,10 +331,8 @@ def _attendees(event) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _clients(event, owner: str) -> list:
-    """The attendees who may be the client: people, not the organizer or the host."""
-    organizer = _person(event.get("ORGANIZER"))
-    hosts = [name for name in (organizer[0], owner) if name]
+def _clients(event, hosts: list[str], organizer_email: str | None) -> list:
+    """The attendees who may be the client: people, not the organizer or a host."""
     found = []
     for attendee in _attendees(event):
         name, email = _person(attendee)
@@ -309,24 +341,41 @@ def _clients(event, owner: str) -> list:
             continue  # a room or a resource
         if str(params.get("ROLE", "")).upper() == "CHAIR":
             continue
-        if (email and email == organizer[1]) or any(_same_words(name, h) for h in hosts):
+        if (email and email == organizer_email) or any(_same_words(name, h) for h in hosts):
             continue
         found.append((attendee, name, email))
     return found
 
 
 def _described(event) -> dict[str, str]:
-    """The known "Key: value" lines of an event's description (first of each)."""
-    found: dict[str, str] = {}
-    for line in _text(event, "DESCRIPTION").splitlines():
+    """The known "Key: value" lines of an event's description. A key given twice
+    with different values is not used (a client may type "Email:" in a form);
+    a "Name:" that does not look like a name is not used either."""
+    import html
+
+    text = _text(event, "DESCRIPTION")
+    # Descriptions edited on the web are HTML: "Name: Ana<br>Notes: ...".
+    text = re.sub(r"(?i)<\s*(br|/p|/div|/li)\s*/?>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    found: dict[str, set[str]] = {}
+    for line in text.splitlines():
         key, sep, value = line.partition(":")
         key = re.sub(r"[^a-z]", "", key.casefold())
-        if not sep or not value.strip():
+        value = " ".join(value.split())
+        if not sep or not value:
             continue
         for field, keys in _DESCRIBED.items():
             if key in keys:
-                found.setdefault(field, " ".join(value.split()))
-    return found
+                found.setdefault(field, set()).add(value)
+    chosen = {field: next(iter(values)) for field, values in found.items() if len(values) == 1}
+    if "name" in chosen and not _looks_like_name(chosen["name"]):
+        del chosen["name"]
+    return chosen
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name, not a sentence: a few words, no digits or markup."""
+    return len(text) <= 80 and len(text.split()) <= 6 and not re.search(r"[\d<>@;:]", text)
 
 
 def _no_client(name: str) -> bool:
@@ -338,32 +387,38 @@ class _Unclear(Exception):
     """An event whose client cannot be told safely (the row fails, named by time)."""
 
 
-def _client_and_service(event, is_service, owner: str) -> tuple[str, str | None, str]:
+def _client_and_service(
+    event, is_service, owner: str, therapist: str = ""
+) -> tuple[str, str | None, str]:
     """The client's name and email and the service, by the module's rule.
 
-    Raises _Unclear when two sources name different people: a name on the
-    handout and an address it is sent to must belong to one person.
+    Raises _Unclear when two sources name different people, or nothing tells
+    the client from the host: a name on the handout and an address it is sent
+    to must belong to one person.
     """
     title = _strip_not_held(" ".join(_text(event, "SUMMARY").split()))
     organizer = _person(event.get("ORGANIZER"))
-    hosts = [name for name in (organizer[0], owner) if name]
-    clients = [(name, email) for _, name, email in _clients(event, owner)]
+    hosts = [name for name in (organizer[0], owner, therapist) if name]
+    clients = [(name, email) for _, name, email in _clients(event, hosts, organizer[1])]
     described = _described(event)
-    known_name = clients[0][0] if len(clients) == 1 and clients[0][0] else described.get("name")
-    names, service = _split_title(title, is_service, known_name)
-    names = [n for n in names if not any(_same_words(n, host) for host in hosts)]
+    listed = described.get("name", "")
+    attendee = clients[0][0] if len(clients) == 1 else ""
+    if attendee and listed and not _same_words(attendee, listed):
+        raise _Unclear("its attendee is not the person its description names")
+    names, service = _split_title(title, is_service, attendee or listed)
+    if len(names) == 2:  # "Service between Host and Client": the host is left out
+        names = [n for n in names if not any(_same_words(n, host) for host in hosts)]
+        if len(names) != 1:
+            raise _Unclear("its title names two people and neither is known as the host")
     if not service:
         service = described.get("service", "")
 
-    if len(clients) == 1 and (clients[0][0] or not names):
+    if len(clients) == 1 and (attendee or not names):
         name, email = clients[0]
-        if name and names and not any(_same_words(n, name) for n in names):
+        if name and names and not _same_words(names[0], name):
             raise _Unclear("its attendee is not the person its title names")
         return name or (names[0] if names else ""), email, service
     # Several attendees or none: the title (or the description) names the client.
-    if len(names) > 1:
-        raise _Unclear("its title names two people and neither is its organizer")
-    listed = described.get("name", "")
     name = names[0] if names else listed
     if listed and name and not _same_words(listed, name):
         raise _Unclear("its description names another person than its title")
@@ -374,7 +429,18 @@ def _client_and_service(event, is_service, owner: str) -> tuple[str, str | None,
 
 
 def _looks_like_service(text: str, is_service) -> bool:
-    return is_service(text) or bool(_SERVICE_WORDS.search(text))
+    return _service_score(text, is_service) > 0
+
+
+def _service_score(text: str, is_service) -> int:
+    """How surely a part of a title is a service: the menu or a topic, then a
+    duration or "massage", then a word such as "stone" (which a name may have)."""
+    if is_service(text):
+        return 4
+    score = 2 if re.search(r"\d+\s*(?:min|mins|minutes?|hrs?|hours?|h)\b", text, re.I) else 0
+    if re.search(r"\b(?:massage|therapy|treatment|session|bodywork)\b", text, re.I):
+        score += 2
+    return score + len(_SERVICE_WORDS.findall(text))
 
 
 def _split_title(title: str, is_service, known_name: str | None = None) -> tuple[list[str], str]:
@@ -393,13 +459,16 @@ def _split_title(title: str, is_service, known_name: str | None = None) -> tuple
                 rest = [p for p in parts if p is not named[0]]
                 services = [p for p in rest if _looks_like_service(p, is_service)]
                 return named[:1], " ".join(services or rest)
-        services = [p for p in parts if _looks_like_service(p, is_service)]
-        others = [p for p in parts if p not in services]
-        if len(others) == 1 and services:
-            return others, " ".join(services)  # "Deep Tissue - Ana Silva - 60 min"
+        scores = [_service_score(part, is_service) for part in parts]
+        low = min(scores)
+        lowest = [part for part, score in zip(parts, scores, strict=True) if score == low]
+        if len(lowest) == 1:
+            # The part least like a service is the name: "Swedish Massage - Emma Stone".
+            name = lowest[0]
+            return [name], " ".join(part for part in parts if part is not name)
         if len(parts) == 2:
             return [parts[0]], parts[1]  # the client first, as most systems write it
-        return parts[:1], " ".join(parts[1:])
+        raise _Unclear("its title does not tell the client's name from the service")
     match = _WITH.match(title)
     if match and not _looks_like_service(match["name"], is_service):
         return [match["name"].strip()], match["service"].strip()
@@ -409,8 +478,11 @@ def _split_title(title: str, is_service, known_name: str | None = None) -> tuple
 
 
 def _same_words(left: str, right: str) -> bool:
+    """Whether two names are one person's, as written: case, accents' absence and
+    punctuation aside, and "Silva, Ana" is Ana Silva; word order counts."""
+
     def words(text):
-        return sorted(re.findall(r"\w+", text.casefold()))
+        return re.findall(r"\w+", in_name_order(text, "auto").casefold())
 
     return bool(left) and words(left) == words(right)
 
@@ -419,7 +491,7 @@ def _strip_not_held(title: str) -> str:
     # "Cancelled: Ana Silva - Swedish" still names the client, for the checks.
     title = _NOT_HELD_END.sub("", title).strip()
     match = re.match(r"^\W*([^:\]\)|]+?)\s*(?:[:\])|]|\s[-\u2013\u2014]\s)\s*(.*)$", title)
-    if match and status_letters(match[1]).startswith(_NOT_HELD_TITLE):
+    if match and status_letters(match[1]) in _NOT_HELD_TITLE:
         return match[2].strip()
     return title
 
@@ -434,16 +506,18 @@ def _not_held(event, owner: str, method: str = "") -> str | None:
     title = _text(event, "SUMMARY").strip()
     head = re.split(r"[:\])|]|\s[-\u2013\u2014]\s", title.lstrip("[( "), maxsplit=1)[0]
     letters = status_letters(head)
-    if letters.startswith(("noshow", "didnotshow", "missed", "dna")) or _is_no_show_end(title):
+    if letters in _NO_SHOW_TITLE or _is_no_show_end(title):
         return "Status: no-show (in the title)"
-    if letters.startswith(_NOT_HELD_TITLE) or _NOT_HELD_END.search(title):
+    if letters in _NOT_HELD_TITLE or _NOT_HELD_END.search(title):
         return "Status: cancelled (in the title)"
+    organizer = _person(event.get("ORGANIZER"))
+    clients = _clients(event, [n for n in (organizer[0], owner) if n], organizer[1])
     declined = [
         attendee
-        for attendee, _, _ in _clients(event, owner)
+        for attendee, _, _ in clients
         if str(attendee.params.get("PARTSTAT", "")).upper() == "DECLINED"
     ]
-    if declined and len(declined) == len(_clients(event, owner)):
+    if declined and len(declined) == len(clients):
         return "Status: the client declined the invitation"
     return None
 

@@ -167,6 +167,9 @@ def _match_columns(header: list[str]):
 # first (US systems) unless some date in the column has a first number over 12.
 _DATE_FORMATS = (
     "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
     "%m/%d/%Y",
     "%m/%d/%y",
     "%m-%d-%Y",
@@ -186,7 +189,8 @@ _DAY_FIRST["%m.%d.%Y"] = "%d.%m.%Y"
 
 def _date_part(text: str) -> str:
     """The date of a date-and-time cell, commas dropped: "Wed, Nov 25, 2026 3:00 PM"."""
-    text = text.strip().replace(",", " ")
+    text = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", text.strip())  # "Nov. 28" is "Nov 28"
+    text = text.replace(",", " ")
     text = re.split(r"(?<=\d)T(?=\d)|\s+\d{1,2}:\d{2}", text, maxsplit=1)[0]
     return " ".join(text.split())
 
@@ -208,6 +212,10 @@ def _date_reader(cells: list[str], order: str = "auto"):
 
     def read(cell: str) -> dt.date | None:
         part = _date_part(cell)
+        if re.fullmatch(r"[34]\d{4}", part):
+            # A spreadsheet's day number (46354 is 2026-11-28), from a column
+            # whose date format was lost: 1899-12-30 is day 0.
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(part))
         for fmt in formats:
             try:
                 return dt.datetime.strptime(part, fmt).date()
@@ -260,6 +268,7 @@ class ClientRow:
     staff: str | None = None
     date: dt.date | None = None  # the appointment's date, when the export has one
     time: str | None = None  # the appointment's start ("14:30"), from a calendar
+    date_unread: str | None = None  # a date cell that could not be read ("Date: '31/31'")
 
     @property
     def where(self) -> str:
@@ -590,6 +599,8 @@ def table_from_records(
                     "gets the batch's date"
                 )
             row = row.with_date(date)
+            if raw and date is None:
+                row = replace(row, date_unread=f"{written['date']}: '{raw}'")
         rows.append(row)
     if "date" in columns and dates.ambiguous:
         warnings.append(
@@ -693,6 +704,8 @@ def _says_not_held(status: str) -> bool:
     """Whether a status says the appointment did not happen; at the start only,
     so "Not cancelled" and "Confirmed - cancellation list" go ahead."""
     letters = status_letters(status)
+    if letters.startswith(("cancellationlist", "removedfromwaitlist")):
+        return False  # booked from a waiting list: the appointment goes ahead
     return bool(status) and (
         letters.startswith(NOT_HELD) or letters in ("dna", "didnotattend", "ns", "cxl", "cx")
     )

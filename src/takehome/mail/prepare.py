@@ -140,4 +140,7 @@ def prepare_table(
         if number in ready
     ]
     check_unique(deliveries)
-    return Prepared(deliveries, result.errors, result.warnings, notes)
+    # The list's own warnings were said when it was read; the plan's (a week's
+    # list without --date) are said here.
+    about_list = [w for w in plan.warnings if w.text not in table.warnings]
+    return Prepared(deliveries, result.errors, about_list + result.warnings, notes)
