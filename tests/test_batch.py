@@ -336,12 +336,12 @@ def test_two_jobs_write_the_same_files_as_one(tmp_path):
     for jobs in ("1", "2"):
         folder = tmp_path / f"jobs{jobs}"
         folder.mkdir()
-        _many_clients(folder / "clients.csv", 8)
+        _many_clients(folder / "clients.csv", 4)
         done = _batch(folder, "--jobs", jobs)
         assert done.returncode == 0, done.stderr
-        assert done.stdout == "8 written, 0 skipped (already there), 0 failed in handouts-out\n"
+        assert done.stdout == "4 written, 0 skipped (already there), 0 failed in handouts-out\n"
         results[jobs] = {p.name: pdf_text(p) for p in sorted((folder / "handouts-out").iterdir())}
-    assert len(results["1"]) == 8
+    assert len(results["1"]) == 4
     assert results["1"] == results["2"]
 
 
@@ -382,12 +382,12 @@ def _group_ends(process: subprocess.Popen, seconds: float = 10) -> bool:
 
 def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
     out = tmp_path / "handouts-out"
-    process = _start_batch(tmp_path, 24, until_pdfs=3)
+    process = _start_batch(tmp_path, 12, until_pdfs=3)
     os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write
     process.communicate()
 
     finished = list(out.glob("*.pdf"))
-    assert 3 <= len(finished) < 24, "kill the batch while it is still working"
+    assert 3 <= len(finished) < 12, "kill the batch while it is still working"
     for pdf in finished:
         data = pdf.read_bytes()
         assert data.rstrip().endswith(b"%%EOF")
@@ -396,10 +396,10 @@ def test_killed_batch_leaves_no_partial_pdf_and_rerun_completes(tmp_path):
     rerun = _batch(tmp_path, "--jobs", "2")
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stdout == (
-        f"{24 - len(finished)} written, {len(finished)} skipped (already there), "
+        f"{12 - len(finished)} written, {len(finished)} skipped (already there), "
         "0 failed in handouts-out\n"
     )
-    assert len(list(out.glob("*.pdf"))) == 24
+    assert len(list(out.glob("*.pdf"))) == 12
     assert list(out.glob(".*.part")) == []  # temp files of the killed run are cleaned up
 
 
