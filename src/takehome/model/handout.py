@@ -128,12 +128,8 @@ class _Once:
         self.seen: set[str] = set()
 
     def item(self, text: str) -> str | None:
-        """A list item, or None when it was said already (whole)."""
-        key = _sentence_key(text)
-        if key in self.seen:
-            return None
-        self.seen.add(key)
-        return text
+        """A list item without the sentences said already, or None if none is left."""
+        return self.paragraph(text) or None
 
     def paragraph(self, text: str) -> str:
         """A paragraph without the sentences said already ("" if none is left)."""

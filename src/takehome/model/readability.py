@@ -55,6 +55,15 @@ def prose(topic: Topic) -> str:
 
 def reading_grade(text: str) -> float:
     """Flesch-Kincaid grade level of English prose (the US school grade)."""
+    return _grades(text)["Kincaid"]
+
+
+def smog_grade(text: str) -> float:
+    """SMOG grade of English prose: meant for 30 sentences or more."""
+    return _grades(text)["SMOGIndex"]
+
+
+def _grades(text: str) -> dict[str, float]:
     import readability  # imported here: only the readability check needs it
 
     # The library expects one sentence per line with tokens split by spaces.
@@ -64,4 +73,4 @@ def reading_grade(text: str) -> float:
         " ".join(re.findall(r"[\w'\u2019-]+|[^\w\s]", sentence))
         for sentence in sentences
     )
-    return readability.getmeasures(tokenized, lang="en")["readability grades"]["Kincaid"]
+    return readability.getmeasures(tokenized, lang="en")["readability grades"]
