@@ -88,22 +88,21 @@ class Stretch(_Strict):
 
     @property
     def how_long(self) -> str | None:
-        """The hold, worded: "Hold for 30 seconds. Do not bounce." (None: no hold)."""
+        """The hold, worded: "Hold 30 seconds, no bouncing." (None: no hold)."""
         if self.hold_seconds is None:
             return self.hold
         if self.hold_seconds == 0:
             return None
-        return f"Hold for {self.hold_seconds} seconds. Do not bounce."
+        return f"Hold {self.hold_seconds} seconds, no bouncing."
 
     @property
     def how_often(self) -> str:
-        """The repeats, worded: "Do it 2 times on each side, 2 times a day"."""
+        """The repeats, worded: "Do 2 on each side, 2 times a day."."""
         if self.reps is None or self.times_a_day is None:
             return self.repeat or ""
         side = " on each side" if self.each_side else ""
-        times = "once" if self.reps == 1 else f"{self.reps} times"
         daily = "once a day" if self.times_a_day == 1 else f"{self.times_a_day} times a day"
-        return f"Do it {times}{side}, {daily}."
+        return f"Do {self.reps}{side}, {daily}."
 
     def suits(self, conditions: tuple[str, ...]) -> bool:
         """Whether to print this stretch for a client with these conditions."""
