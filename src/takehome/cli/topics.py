@@ -63,9 +63,14 @@ def check(studio):
 
     report = studio.check()
     click.echo(f"Profile: {report.profile}")
+    width = max([16, *(len(key) + 1 for key in report.grades)])
     for key, grade in report.grades.items():
-        flag = "  (above 8: use shorter sentences and words)" if grade > MAX_GRADE else ""
-        click.echo(f"{key:<16} reading grade {grade:.1f}{flag}")
+        flag = (
+            f"  ({report.hardest[key]}: above {MAX_GRADE:.0f}; use shorter sentences and words)"
+            if grade > MAX_GRADE
+            else ""
+        )
+        click.echo(f"{key:<{width}} reading grade {grade:.1f} at most{flag}")
     for problem in report.problems:
         click.echo(f"Error: {problem}", err=True)
     click.echo(
