@@ -32,7 +32,8 @@ HEADINGS = (
     "Before your massage",
     "During your massage",
     "After your massage",
-    "Stretches you can do at home",
+    "Do this today",
+    "Stretches and exercises at home",
     "When to call your therapist or a doctor",
 )
 

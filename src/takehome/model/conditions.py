@@ -28,6 +28,10 @@ class _Entry(BaseModel):
     label: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
     note: str | None = None  # printed once per handout, whatever its topics
+    # Warning signs for a client with this condition, added to the handout's
+    # "See a doctor" and "Call 911 now" lists (pregnancy's, say).
+    doctor: list[str] = Field(default_factory=list)
+    emergency: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class Condition:
     label: str
     aliases: tuple[str, ...]
     note: str | None
+    doctor: tuple[str, ...] = ()
+    emergency: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,14 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in first["loc"])
             raise TakehomeError(f"{path}: {key}.{where}: {first['msg']}; fix the file") from None
-        conditions[key] = Condition(key, entry.label, tuple(entry.aliases), entry.note)
+        conditions[key] = Condition(
+            key,
+            entry.label,
+            tuple(entry.aliases),
+            entry.note,
+            tuple(entry.doctor),
+            tuple(entry.emergency),
+        )
         for name in (key, entry.label, *entry.aliases):
             known = names.setdefault(condition_key(name), key)
             if known != key:

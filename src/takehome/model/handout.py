@@ -92,13 +92,25 @@ class Handout:
 
     def when_to_call(self) -> dict[str, list[str]]:
         """Warning signs from every topic, merged without repeats."""
+        from takehome.model.conditions import vocabulary
+
         merged: dict[str, list[str]] = {"therapist": [], "doctor": [], "emergency": []}
-        for section in self.sections:
-            calls = section.topic.when_to_call
+        sources = [
+            (calls.therapist, calls.doctor, calls.emergency)
+            for calls in (section.topic.when_to_call for section in self.sections)
+        ]
+        # The client's conditions add their own signs (pregnancy's), for any topic.
+        shared = vocabulary().conditions
+        sources += [
+            ((), shared[key].doctor, shared[key].emergency)
+            for key in self.client.conditions
+            if key in shared
+        ]
+        for therapist, doctor, emergency in sources:
             for who, items in (
-                ("therapist", calls.therapist),
-                ("doctor", calls.doctor),
-                ("emergency", calls.emergency),
+                ("therapist", therapist),
+                ("doctor", doctor),
+                ("emergency", emergency),
             ):
                 seen = {_sentence_key(item) for item in merged[who]}
                 merged[who] += [item for item in items if _sentence_key(item) not in seen]
