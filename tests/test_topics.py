@@ -157,3 +157,15 @@ def test_every_topic_renders_with_no_condition_and_with_all_it_knows(renders, ke
         if pages > 2:
             # A longer handout never ends on a nearly empty page.
             assert used >= 0.25, f"{job}: the last of {pages} pages is {used:.0%} full"
+
+
+def test_pregnancy_warning_signs_are_for_pregnant_clients_only():
+    # The signs are in the shared pregnancy note: printed for a pregnant client,
+    # whatever the topic, and never in another client's red box.
+    note = vocabulary().conditions["pregnancy"].note
+    assert "Call your midwife or doctor now" in note and "ambulance" in note
+    for key in ("general", "legs", "neck-shoulders"):
+        pregnant = build_handout([key], Client.create("Ana", ["expecting"]))
+        assert [box.key for box in pregnant.condition_boxes][:1] == ["pregnancy"]
+        other = build_handout([key], Client.create("Bo")).when_to_call()
+        assert not any("midwife" in item for item in other["doctor"] + other["emergency"])

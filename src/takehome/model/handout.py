@@ -24,6 +24,9 @@ class ConditionBox:
     key: str
     label: str
     paragraphs: tuple[str, ...]
+    # The condition's own warning signs (pregnancy's), those no topic lists already.
+    doctor: tuple[str, ...] = ()
+    emergency: tuple[str, ...] = ()
 
     @property
     def note(self) -> str:  # the old templates' one-paragraph name
@@ -92,25 +95,13 @@ class Handout:
 
     def when_to_call(self) -> dict[str, list[str]]:
         """Warning signs from every topic, merged without repeats."""
-        from takehome.model.conditions import vocabulary
-
         merged: dict[str, list[str]] = {"therapist": [], "doctor": [], "emergency": []}
-        sources = [
-            (calls.therapist, calls.doctor, calls.emergency)
-            for calls in (section.topic.when_to_call for section in self.sections)
-        ]
-        # The client's conditions add their own signs (pregnancy's), for any topic.
-        shared = vocabulary().conditions
-        sources += [
-            ((), shared[key].doctor, shared[key].emergency)
-            for key in self.client.conditions
-            if key in shared
-        ]
-        for therapist, doctor, emergency in sources:
+        for section in self.sections:
+            calls = section.topic.when_to_call
             for who, items in (
-                ("therapist", therapist),
-                ("doctor", doctor),
-                ("emergency", emergency),
+                ("therapist", calls.therapist),
+                ("doctor", calls.doctor),
+                ("emergency", calls.emergency),
             ):
                 seen = {_sentence_key(item) for item in merged[who]}
                 merged[who] += [item for item in items if _sentence_key(item) not in seen]
@@ -236,8 +227,20 @@ def build_handout(
                 texts.append(note.note)
                 label = label or note.label
         paragraphs = once.paragraphs(texts)
-        if paragraphs:
-            boxes.append(ConditionBox(key, label or key, paragraphs))
+        listed = {
+            _sentence_key(item)
+            for item in loaded
+            for item in (
+                *item.topic.when_to_call.doctor,
+                *item.topic.when_to_call.emergency,
+            )
+        }
+        doctor = tuple(s for s in (entry.doctor if entry else ()) if _sentence_key(s) not in listed)
+        emergency = tuple(
+            s for s in (entry.emergency if entry else ()) if _sentence_key(s) not in listed
+        )
+        if paragraphs or doctor or emergency:
+            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency))
 
     shown_stretches: set[str] = set()
     sections = []
