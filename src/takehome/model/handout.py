@@ -84,15 +84,6 @@ class Handout:
             ]
         return actions[:5]
 
-    def logged_stretches(self) -> list[Stretch]:
-        """The stretches with a daily count, for the week's tick-box log."""
-        return [
-            stretch
-            for section in self.sections
-            for stretch in section.stretches
-            if stretch.times_a_day is not None
-        ]
-
     def when_to_call(self) -> dict[str, list[str]]:
         """Warning signs from every topic, merged without repeats."""
         merged: dict[str, list[str]] = {"therapist": [], "doctor": [], "emergency": []}
