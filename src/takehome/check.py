@@ -124,21 +124,22 @@ def _check(workspace, report: Report) -> None:
 
     # Render every topic for a sample client with all its conditions, so that a
     # template error that only shows with real data is found now, not by a client.
-    # A built-in topic with the built-in templates is rendered by takehome's own
-    # tests: it is skipped, so `check` stays quick with 14 built-in topics.
+    # The therapist's own topics are laid out as PDFs (their text may need a font
+    # no one has); the built-in ones only when the templates are the therapist's
+    # own, and then as HTML, with one PDF for the layout: takehome's own tests
+    # lay out every built-in topic with the built-in templates.
+    builtin = builtin_handouts_dir()
     builtin_templates = all(d == builtin_templates_dir() for d in renderer.template_dirs)
-    samples = [
-        loaded
-        for loaded in valid
-        if not (builtin_templates and loaded.path.parent == builtin_handouts_dir())
-    ]
+    own = [loaded for loaded in valid if loaded.path.parent != builtin]
+    shipped = [] if builtin_templates else [loaded for loaded in valid if loaded not in own]
     try:
-        _render_samples(report, samples, library, practice, renderer)
+        _render_samples(report, own + shipped[:1], library, practice, renderer, pdf=True)
+        _render_samples(report, shipped[1:], library, practice, renderer, pdf=False)
     finally:
         renderer.close()
 
 
-def _render_samples(report: Report, valid, library, practice, renderer) -> None:
+def _render_samples(report: Report, valid, library, practice, renderer, *, pdf: bool) -> None:
     for loaded in valid:
         client = Client.create(
             "Sample Client",
@@ -150,6 +151,9 @@ def _render_samples(report: Report, valid, library, practice, renderer) -> None:
             handout = build_handout(
                 [loaded.key], client, library=library, practice=practice, date=dt.date.today()
             )
+            if not pdf:
+                renderer.html(handout)
+                continue
             rendered = renderer.pdf(handout)
         except TakehomeError as exc:
             problem = f"rendering {loaded.path.name} failed: {exc}"
