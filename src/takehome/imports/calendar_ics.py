@@ -28,6 +28,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from takehome.errors import TakehomeError
@@ -60,6 +61,7 @@ _NOT_HELD_TITLE = {
     *("storniert", "abgesagt"),
 }
 _NO_SHOW_TITLE = {"noshow", "missed", "dna", "didnotshow", "didnotattend"}
+_NO_SHOW_END = ("noshow", "missed")  # "... (no show)" at the end of a title
 _NOT_HELD_END = re.compile(
     r"[(\[\-\u2013\u2014|:]\s*(cancel+ed|canceled|no[\s-]?show|missed)\s*[)\]]?\s*$",
     re.IGNORECASE,
@@ -178,6 +180,7 @@ def read_calendar(
 
     # A feed's name is often its therapist's: "Acuity Scheduling: Dana Whitfield".
     owner = " ".join(_text(calendar, "X-WR-CALNAME").split()).rpartition(": ")[2]
+    method = _text(calendar, "METHOD").strip().upper()  # CANCEL: the whole file is cancelled
     rows: list[ClientRow] = []
     no_client: list[str] = []
     described = has_staff = False
@@ -185,12 +188,12 @@ def read_calendar(
         number, time = len(rows) + 1, f"{start:%H:%M}"
         where = f"event {number} ({time})"
         described = described or bool(_text(event, "DESCRIPTION").strip())
-        staff = _described(event).get("staff") or _person(event.get("ORGANIZER"))[0] or owner
-        staff = staff or None
+        people = _People.of(event, owner, therapist)
+        staff = people.described.get("staff") or people.organizer[0] or owner or None
         has_staff = has_staff or bool(staff)
-        not_held = _not_held(event, owner, _text(calendar, "METHOD"))
+        not_held = _not_held(event, people, method)
         try:
-            name, email, service = _client_and_service(event, is_service, owner, therapist)
+            name, email, service = _client_and_service(event, is_service, people)
         except _Unclear as unclear:
             error = (
                 f"{where}: the event's client is unclear ({unclear}); fix the "
@@ -281,11 +284,12 @@ def _text(component, name: str) -> str:
     return str(value)
 
 
-def _all(component, name: str) -> list[str]:
+def _values(component, name: str) -> list:
+    """Every value of a property (a damaged or rich file may repeat it)."""
     value = component.get(name)
     if value is None:
         return []
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _local_start(event) -> dt.datetime | None:
@@ -324,27 +328,33 @@ def _person(prop) -> tuple[str, str | None]:
     return name, (email or None)
 
 
-def _attendees(event) -> list:
-    value = event.get("ATTENDEE")
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
+@dataclass(frozen=True)
+class _People:
+    """Who an event names, read once: its organizer, the hosts (organizer,
+    calendar owner, the profile's therapist), the attendees who may be the
+    client, and the known lines of its description."""
 
+    organizer: tuple[str, str | None]
+    hosts: tuple[str, ...]
+    clients: tuple  # (attendee, name, email)
+    described: dict[str, str]
 
-def _clients(event, hosts: list[str], organizer_email: str | None) -> list:
-    """The attendees who may be the client: people, not the organizer or a host."""
-    found = []
-    for attendee in _attendees(event):
-        name, email = _person(attendee)
-        params = getattr(attendee, "params", {})
-        if str(params.get("CUTYPE", "INDIVIDUAL")).upper() not in ("INDIVIDUAL", ""):
-            continue  # a room or a resource
-        if str(params.get("ROLE", "")).upper() == "CHAIR":
-            continue
-        if (email and email == organizer_email) or any(_same_words(name, h) for h in hosts):
-            continue
-        found.append((attendee, name, email))
-    return found
+    @classmethod
+    def of(cls, event, owner: str, therapist: str = "") -> _People:
+        organizer = _person(event.get("ORGANIZER"))
+        hosts = tuple(name for name in (organizer[0], owner, therapist) if name)
+        clients = []
+        for attendee in _values(event, "ATTENDEE"):
+            name, email = _person(attendee)
+            params = getattr(attendee, "params", {})
+            if str(params.get("CUTYPE", "INDIVIDUAL")).upper() not in ("INDIVIDUAL", ""):
+                continue  # a room or a resource
+            if str(params.get("ROLE", "")).upper() == "CHAIR":
+                continue
+            if (email and email == organizer[1]) or any(_same_words(name, h) for h in hosts):
+                continue
+            clients.append((attendee, name, email))
+        return cls(organizer, hosts, tuple(clients), _described(event))
 
 
 def _described(event) -> dict[str, str]:
@@ -387,20 +397,17 @@ class _Unclear(Exception):
     """An event whose client cannot be told safely (the row fails, named by time)."""
 
 
-def _client_and_service(
-    event, is_service, owner: str, therapist: str = ""
-) -> tuple[str, str | None, str]:
+def _client_and_service(event, is_service, people: _People) -> tuple[str, str | None, str]:
     """The client's name and email and the service, by the module's rule.
 
     Raises _Unclear when two sources name different people, or nothing tells
     the client from the host: a name on the handout and an address it is sent
     to must belong to one person.
     """
-    title = _strip_not_held(" ".join(_text(event, "SUMMARY").split()))
-    organizer = _person(event.get("ORGANIZER"))
-    hosts = [name for name in (organizer[0], owner, therapist) if name]
-    clients = [(name, email) for _, name, email in _clients(event, hosts, organizer[1])]
-    described = _described(event)
+    title = _title_parts(" ".join(_text(event, "SUMMARY").split()))[1]
+    hosts = people.hosts
+    clients = [(name, email) for _, name, email in people.clients]
+    described = people.described
     listed = described.get("name", "")
     attendee = clients[0][0] if len(clients) == 1 else ""
     if attendee and listed and not _same_words(attendee, listed):
@@ -487,44 +494,42 @@ def _same_words(left: str, right: str) -> bool:
     return bool(left) and words(left) == words(right)
 
 
-def _strip_not_held(title: str) -> str:
-    # "Cancelled: Ana Silva - Swedish" still names the client, for the checks.
+def _title_parts(title: str) -> tuple[str, str]:
+    """(status, rest) of a title: the letters of a first part that says the
+    appointment did not happen ("Cancelled: Ana Silva - Swedish" gives
+    "cancelled" and "Ana Silva - Swedish"), else "" and the title without a
+    trailing "(cancelled)"; the rest still names the client, for the checks."""
     title = _NOT_HELD_END.sub("", title).strip()
     match = re.match(r"^\W*([^:\]\)|]+?)\s*(?:[:\])|]|\s[-\u2013\u2014]\s)\s*(.*)$", title)
-    if match and status_letters(match[1]) in _NOT_HELD_TITLE:
-        return match[2].strip()
-    return title
+    head = match[1] if match else title
+    status = status_letters(head)
+    if status in _NOT_HELD_TITLE:
+        return status, match[2].strip() if match else title
+    return "", title
 
 
-def _not_held(event, owner: str, method: str = "") -> str | None:
+def _not_held(event, people: _People, method: str = "") -> str | None:
     """Why this appointment did not happen, in words that name no one."""
-    statuses = [*_all(event, "STATUS"), *_all(event, "X-STATUS")]
-    if method.strip().upper() == "CANCEL" or any(
+    statuses = [str(v) for name in ("STATUS", "X-STATUS") for v in _values(event, name)]
+    if method == "CANCEL" or any(
         status.strip().upper() in ("CANCELLED", "CANCELED") for status in statuses
     ):
         return "Status: cancelled in the calendar"
     title = _text(event, "SUMMARY").strip()
-    head = re.split(r"[:\])|]|\s[-\u2013\u2014]\s", title.lstrip("[( "), maxsplit=1)[0]
-    letters = status_letters(head)
-    if letters in _NO_SHOW_TITLE or _is_no_show_end(title):
+    status = _title_parts(title)[0]
+    end = _NOT_HELD_END.search(title)
+    if status in _NO_SHOW_TITLE or (end and status_letters(end[1]).startswith(_NO_SHOW_END)):
         return "Status: no-show (in the title)"
-    if letters in _NOT_HELD_TITLE or _NOT_HELD_END.search(title):
+    if status or end:
         return "Status: cancelled (in the title)"
-    organizer = _person(event.get("ORGANIZER"))
-    clients = _clients(event, [n for n in (organizer[0], owner) if n], organizer[1])
     declined = [
         attendee
-        for attendee, _, _ in clients
+        for attendee, _, _ in people.clients
         if str(attendee.params.get("PARTSTAT", "")).upper() == "DECLINED"
     ]
-    if declined and len(declined) == len(clients):
+    if declined and len(declined) == len(people.clients):
         return "Status: the client declined the invitation"
     return None
-
-
-def _is_no_show_end(title: str) -> bool:
-    match = _NOT_HELD_END.search(title)
-    return bool(match) and status_letters(match[1]).startswith(("noshow", "missed"))
 
 
 def _nothing_that_day(path: Path, day: dt.date | None, calendar, all_days: int) -> str:

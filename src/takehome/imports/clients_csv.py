@@ -442,8 +442,6 @@ def read_clients_file(
 def _spreadsheet_records(path: Path) -> tuple[list[list[str]], list[str]]:
     """The first visible sheet's rows as text (python-calamine reads all three
     formats), and a warning when the workbook has other sheets."""
-    import io
-
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     data = read_regular(path, limit=CSV_LIMIT, what="a client list")
