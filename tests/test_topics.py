@@ -2,17 +2,16 @@
 topic rendered within the page rule (two pages for one topic with two conditions
 and a 300-character note; never a last page less than a quarter full).
 
-The renders run in two worker processes: 56 handouts one after another would
-take half a minute of the suite's budget.
+Each test renders its own handouts, so pytest-xdist spreads the 56 renders over
+every core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from concurrent.futures import ProcessPoolExecutor
 
+import pypdfium2
 import pytest
 
 from takehome.model.client import Client
@@ -95,27 +94,13 @@ def _worst_two(key: str) -> list[str]:
     return sorted(dict.fromkeys([*topic.conditions, *shared]), key=size, reverse=True)[:2]
 
 
-def _render(job: tuple[str, tuple[str, ...], str | None, str]) -> tuple[int, float, list[str]]:
-    """In a worker: (pages, how full the last page is, WeasyPrint's warnings)."""
-    import pypdfium2
-
-    from takehome.render.options import RenderOptions
-    from takehome.render.pdf import Renderer
-
+def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tuple[int, float]:
+    """(pages, how full the last page is); a WeasyPrint warning fails the test (conftest)."""
     key, conditions, note, paper = job
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    handler = Collect(level=logging.WARNING)
-    logging.getLogger("weasyprint").addHandler(handler)
     handout = build_handout(
         [key], Client.create("Ana Silva", list(conditions), note=note), date=dt.date(2026, 11, 26)
     )
-    data = Renderer([], RenderOptions(paper)).pdf(handout).data
-    pdf = pypdfium2.PdfDocument(io.BytesIO(data))
+    pdf = pypdfium2.PdfDocument(io.BytesIO(renderers[paper].pdf(handout).data))
     last = pdf[len(pdf) - 1]
     height = last.get_height()
     text = last.get_textpage()
@@ -125,35 +110,21 @@ def _render(job: tuple[str, tuple[str, ...], str | None, str]) -> tuple[int, flo
         if MARGIN_BOTTOM < text.get_rect(i)[1] < height - MARGIN_TOP
     ]
     used = (height - MARGIN_TOP - min(bottoms)) / (height - MARGIN_TOP - MARGIN_BOTTOM)
-    return len(pdf), used, messages
-
-
-@pytest.fixture(scope="module")
-def renders():
-    jobs = []
-    for key in KEYS:
-        for paper in ("letter", "a4"):
-            jobs.append((key, tuple(_worst_two(key)), NOTE, paper))
-        jobs.append((key, (), None, "a4"))
-        jobs.append((key, tuple(LIBRARY.load(key).topic.conditions), NOTE, "letter"))
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        return dict(zip(jobs, pool.map(_render, jobs), strict=True))
+    return len(pdf), used
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_every_topic_fits_two_pages_with_two_conditions_and_a_note(renders, key):
+def test_every_topic_fits_two_pages_with_two_conditions_and_a_note(paper_renderers, key):
     for paper in ("letter", "a4"):
-        pages, _, warnings = renders[(key, tuple(_worst_two(key)), NOTE, paper)]
+        pages, _ = _render(paper_renderers, (key, tuple(_worst_two(key)), NOTE, paper))
         assert pages <= 2, f"{key} on {paper}: {pages} pages"
-        assert warnings == []
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_every_topic_renders_with_no_condition_and_with_all_it_knows(renders, key):
+def test_every_topic_renders_with_no_condition_and_with_all_it_knows(paper_renderers, key):
     conditions = tuple(LIBRARY.load(key).topic.conditions)
     for job in ((key, (), None, "a4"), (key, conditions, NOTE, "letter")):
-        pages, used, warnings = renders[job]
-        assert warnings == []
+        pages, used = _render(paper_renderers, job)
         if pages > 2:
             # A longer handout never ends on a nearly empty page.
             assert used >= 0.25, f"{job}: the last of {pages} pages is {used:.0%} full"
