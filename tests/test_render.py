@@ -32,7 +32,8 @@ HEADINGS = (
     "Before your massage",
     "During your massage",
     "After your massage",
-    "Stretches you can do at home",
+    "Do this today",
+    "Stretches and exercises at home",
     "When to call your therapist or a doctor",
 )
 
@@ -68,11 +69,11 @@ def test_no_condition_note_without_conditions(make_handout, renderer):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-@pytest.mark.parametrize("condition", sorted(GLUTES.conditions))
 def test_glute_handout_with_a_condition_and_note_fits_two_pages(
-    make_handout, paper_renderers, paper, condition
+    make_handout, paper_renderers, paper
 ):
-    handout = make_handout(conditions=[condition], note=NOTE, next_visit="Tuesday, Dec 9, 3 pm")
+    # Every topic with its two longest condition boxes: tests/test_topics.py.
+    handout = make_handout(conditions=["sciatica"], note=NOTE, next_visit="Tuesday, Dec 9, 3 pm")
     reader = pdf_reader(paper_renderers[paper].pdf(handout).data)
     assert len(reader.pages) <= 2
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
@@ -85,7 +86,9 @@ def test_every_font_is_embedded_and_the_text_face_is_atkinson(make_handout, rend
     assert any("Atkinson-Hyperlegible" in name for name in fonts)
 
 
-def test_body_lines_hold_60_to_75_characters(make_handout, renderer):
+def test_body_lines_hold_60_to_85_characters(make_handout, renderer):
+    # About 80 characters: the upper end of comfortable line lengths, traded for
+    # fitting one topic on two pages with its "Do this today" box and week log.
     reader = pdf_reader(renderer.pdf(make_handout(conditions=["sciatica"])).data)
     intro_words = set(GLUTES.intro.split()) | {w for p in GLUTES.during for w in p.split()}
     lengths = []
@@ -95,9 +98,9 @@ def test_body_lines_hold_60_to_75_characters(make_handout, renderer):
             # A body line: a long run of words from the intro or "during" paragraphs.
             if len(words) > 6 and sum(w in intro_words for w in words) >= len(words) - 1:
                 lengths.append(len(line))
-    assert len(lengths) >= 8
-    assert max(lengths) <= 75
-    assert 60 <= statistics.median(lengths) <= 75
+    assert len(lengths) >= 4
+    assert max(lengths) <= 85
+    assert 60 <= statistics.median(lengths) <= 85
 
 
 @pytest.mark.parametrize(
@@ -140,27 +143,64 @@ def test_client_text_is_printed_literally_never_as_html_or_jinja(make_handout, r
 
 def test_note_keeps_its_line_breaks(make_handout, renderer):
     handout = make_handout(note="First line.\nSecond line.")
-    page_lines = pdf_reader(renderer.pdf(handout).data).pages[-1].extract_text().splitlines()
-    assert "First line." in page_lines and "Second line." in page_lines
+    lines = [
+        line
+        for page in pdf_reader(renderer.pdf(handout).data).pages
+        for line in page.extract_text().splitlines()
+    ]
+    assert "First line." in lines and "Second line." in lines
 
 
 def test_several_topics_merge_into_one_handout(make_handout, renderer):
-    handout = make_handout(topics=("glutes", "neck-shoulders"), conditions=["tension-headaches"])
-    text = pdf_text(renderer.pdf(handout).data)
+    handout = make_handout(
+        topics=("glutes", "neck-shoulders"), conditions=["tension headaches", "pregnant"]
+    )
+    data = renderer.pdf(handout).data
+    text = pdf_text(data)
     assert "Glute Massage" in text and "Neck and Shoulder Massage" in text
-    assert text.count("Prepared for Ana Silva") == len(pdf_reader(renderer.pdf(handout).data).pages)
+    assert text.count("Prepared for Ana Silva") == len(pdf_reader(data).pages)
     assert text.count("When to call your therapist or a doctor") == 1
     neck = TopicLibrary().load("neck-shoulders").topic
-    assert " ".join(neck.conditions["tension-headaches"].note.split()[:8]) in text
+    assert " ".join(neck.conditions["tension-headache"].note.split()[:8]) in text
+    # One box per condition, whatever the topics: one pregnancy box, not two.
+    assert text.count("For you: Pregnancy") == 1
 
 
-def test_unknown_condition_lists_the_topics_conditions(make_handout):
+def test_a_merged_handout_never_prints_a_sentence_twice(make_handout):
+    from takehome.model.handout import _SENTENCE_END, _sentence_key
+
+    for topics in (("glutes", "neck-shoulders"), ("general", "legs"), ("swedish", "lower-back")):
+        handout = make_handout(topics=topics, conditions=["pregnancy", "blood-thinners"])
+        printed = [box.note for box in handout.condition_boxes]
+        for section in handout.sections:
+            printed += [section.intro, *section.benefits, *section.preparation]
+            printed += [*section.during, *(step.text for step in section.aftercare)]
+        calls = handout.when_to_call()
+        # ("Do this today" restates key actions on purpose: it is the summary.)
+        printed += calls["therapist"] + calls["doctor"] + calls["emergency"]
+        sentences = [
+            _sentence_key(sentence)
+            for text in printed
+            for sentence in _SENTENCE_END.split(" ".join(text.split()))
+            if _sentence_key(sentence)
+        ]
+        repeated = {s for s in sentences if sentences.count(s) > 1}
+        assert not repeated, f"{topics}: {repeated}"
+
+
+def test_unknown_condition_lists_the_shared_conditions(make_handout):
     with pytest.raises(TakehomeError) as info:
         make_handout(conditions=["bad-knee"])
-    assert str(info.value) == (
-        "conditions: unknown condition 'bad-knee'; known: glutes: "
-        "lower-back-pain, stiff-hips, sciatica, late-pregnancy"
+    assert str(info.value).startswith(
+        "conditions: unknown condition 'bad-knee'; known: pregnancy, blood-thinners, "
     )
+
+
+def test_a_condition_a_topic_has_no_note_for_is_not_an_error(make_handout):
+    # Glutes says nothing of its own about jaw pain; the client may still have it.
+    handout = make_handout(conditions=["TMJ", "expecting"])
+    assert handout.client.conditions == ("jaw-pain", "pregnancy")
+    assert [box.key for box in handout.condition_boxes] == ["pregnancy"]
 
 
 # --- Rendering reads nothing outside the allowed folders -------------------------
@@ -414,8 +454,8 @@ def test_boxes_and_stretches_are_never_split_across_pages(make_handout, renderer
     def on_one_page(*parts: str) -> bool:
         return any(all(" ".join(p.split()) in page for p in parts) for page in pages)
 
-    entry = GLUTES.conditions[condition]
-    assert on_one_page(f"For you: {entry.label}", entry.note)
+    (box,) = handout.condition_boxes
+    assert on_one_page(f"For you: {box.label}", *box.paragraphs)
     assert on_one_page("A note from your therapist", NOTE)
     assert on_one_page(*GLUTES.when_to_call.therapist, *GLUTES.when_to_call.doctor)
     assert handout.sections[0].stretches
@@ -423,11 +463,12 @@ def test_boxes_and_stretches_are_never_split_across_pages(make_handout, renderer
         assert on_one_page(stretch.name, *stretch.steps, stretch.stop_if)
 
 
-def test_stretches_lying_on_the_back_are_replaced_in_late_pregnancy(make_handout, renderer):
-    lying = [s.name for s in GLUTES.stretches if "late-pregnancy" in s.not_for]
-    seated = [s.name for s in GLUTES.stretches if "late-pregnancy" in s.only_for]
+def test_stretches_lying_on_the_back_are_replaced_in_pregnancy(make_handout, renderer):
+    lying = [s.name for s in GLUTES.stretches if "pregnancy" in s.not_for]
+    seated = [s.name for s in GLUTES.stretches if "pregnancy" in s.only_for]
     assert lying and seated
-    pregnant = pdf_text(renderer.pdf(make_handout(conditions=["late-pregnancy"])).data)
+    # Any stage and any word for it: 14 weeks is "pregnant", not "late pregnancy".
+    pregnant = pdf_text(renderer.pdf(make_handout(conditions=["pregnant"])).data)
     other = pdf_text(renderer.pdf(make_handout(conditions=["stiff-hips"])).data)
     assert all(name not in pregnant for name in lying)
     assert all(name in pregnant for name in seated)

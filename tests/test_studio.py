@@ -13,6 +13,7 @@ from conftest import pdf_reader, pdf_text
 from takehome import Client, Problem, RenderOptions, Studio
 from takehome.batch import FAILED, SKIPPED, WRITTEN
 from takehome.errors import TakehomeError
+from takehome.model.topic import TopicLibrary
 from takehome.render.fingerprint import read_fingerprint
 
 DATE = dt.date(2026, 11, 25)
@@ -132,16 +133,20 @@ def test_check_returns_problems_with_their_place(here):
     Path("mine").mkdir()
     Path("mine/hips.toml").write_text('title = "Hips"\n')
     report = Studio(handouts="mine").check()
-    assert report.topics == 3
+    assert report.topics == len(TopicLibrary().keys()) + 1
     assert report.problems and all(isinstance(p, Problem) for p in report.problems)
     assert report.problems[0].where == str(Path("mine/hips.toml"))
 
 
 def test_topics_lists_the_library(here):
     listing = Studio().topics()
-    assert [t.key for t in listing.topics] == ["glutes", "neck-shoulders"]
-    assert listing.topics[0].builtin and "sciatica" in listing.topics[0].conditions
-    assert listing.problems == []
+    keys = [t.key for t in listing.topics]
+    assert keys == sorted(keys) and {"glutes", "general", "prenatal", "deep-tissue"} <= set(keys)
+    assert all(t.builtin for t in listing.topics) and listing.problems == []
+    # Conditions are the client's: one shared list; a topic lists only its own extras.
+    assert listing.conditions[0][:2] == ("pregnancy", "Pregnancy")
+    neck = next(t for t in listing.topics if t.key == "neck-shoulders")
+    assert neck.conditions == ("desk-posture",)
 
 
 def test_a_path_setting_may_start_with_a_tilde(here, monkeypatch):

@@ -71,7 +71,9 @@ def test_wheel_installed_in_a_fresh_venv_works_outside_the_repo(tmp_path):
         text=True,
         env=env,
     )
-    assert "glutes           Glute Massage" in listing.stdout
+    assert "Glute Massage" in listing.stdout and "Massage Aftercare" in listing.stdout
+    # The shared conditions vocabulary (handouts/conditions/) ships in the wheel too.
+    assert "Pregnancy (also: pregnant" in listing.stdout
     assert "neck-shoulders" in listing.stdout
 
     made = subprocess.run(

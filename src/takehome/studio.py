@@ -44,7 +44,7 @@ class TopicInfo:
 
     key: str
     title: str
-    conditions: tuple[str, ...]
+    conditions: tuple[str, ...]  # its own, beyond the shared vocabulary
     path: Path
     builtin: bool
 
@@ -55,6 +55,8 @@ class TopicList:
 
     topics: list[TopicInfo]
     problems: list[Problem] = field(default_factory=list)
+    # The shared conditions: (key, label, aliases), for any topic.
+    conditions: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -226,20 +228,24 @@ class Studio:
 
     def topics(self) -> TopicList:
         """Every topic in the library, with a problem for each file that fails to load."""
+        from takehome.model.conditions import vocabulary
         from takehome.paths import builtin_handouts_dir
 
         library = self.library
         builtin = builtin_handouts_dir()
-        result = TopicList(topics=[])
+        shared = vocabulary().conditions
+        result = TopicList(
+            topics=[], conditions=[(c.key, c.label, c.aliases) for c in shared.values()]
+        )
         for key, path in library.files().items():
             try:
                 topic = library.load(key).topic
             except TakehomeError as exc:
                 result.problems.append(Problem(str(exc), file=path))
                 continue
-            result.topics.append(
-                TopicInfo(key, topic.title, tuple(topic.conditions), path, path.parent == builtin)
-            )
+            # A topic's own conditions: those the shared vocabulary lacks.
+            own = tuple(c for c in topic.conditions if c not in shared)
+            result.topics.append(TopicInfo(key, topic.title, own, path, path.parent == builtin))
         return result
 
     def client(

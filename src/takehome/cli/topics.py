@@ -10,13 +10,21 @@ from takehome.cli import cli
 @cli.command("list")
 @click.pass_obj
 def list_topics(studio):
-    """List the handout topics, their titles, condition keys and where they come from."""
+    """List the handout topics and the client conditions every topic knows."""
     listing = studio.topics()
+    keys = [topic.key for topic in listing.topics] + [key for key, _, _ in listing.conditions]
+    width = max([16, *(len(key) + 1 for key in keys)])
+    click.echo("Topics:")
     for topic in listing.topics:
-        click.echo(f"{topic.key:<16} {topic.title}")
-        click.echo(f"{'':<16} conditions: {', '.join(topic.conditions) or '(none)'}")
+        click.echo(f"  {topic.key:<{width}} {topic.title}")
+        if topic.conditions:
+            click.echo(f"  {'':<{width}} its own conditions: {', '.join(topic.conditions)}")
         if not topic.builtin:
-            click.echo(f"{'':<16} from: {topic.path}")
+            click.echo(f"  {'':<{width}} from: {topic.path}")
+    click.echo("Conditions (--condition, or a Conditions column; any topic):")
+    for key, label, aliases in listing.conditions:
+        also = f" (also: {', '.join(aliases)})" if aliases else ""
+        click.echo(f"  {key:<{width}} {label}{also}")
     for problem in listing.problems:
         click.echo(f"Error: {problem}", err=True)
     if listing.problems:
@@ -55,9 +63,14 @@ def check(studio):
 
     report = studio.check()
     click.echo(f"Profile: {report.profile}")
+    width = max([16, *(len(key) + 1 for key in report.grades)])
     for key, grade in report.grades.items():
-        flag = "  (above 8: use shorter sentences and words)" if grade > MAX_GRADE else ""
-        click.echo(f"{key:<16} reading grade {grade:.1f}{flag}")
+        flag = (
+            f"  ({report.hardest[key]}: above {MAX_GRADE:.0f}; use shorter sentences and words)"
+            if grade > MAX_GRADE
+            else ""
+        )
+        click.echo(f"{key:<{width}} reading grade {grade:.1f} at most{flag}")
     for problem in report.problems:
         click.echo(f"Error: {problem}", err=True)
     click.echo(

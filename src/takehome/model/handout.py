@@ -13,17 +13,40 @@ from dataclasses import dataclass, replace
 from takehome.errors import TakehomeError
 from takehome.model.client import Client, condition_key
 from takehome.model.practice import DEFAULT_PRACTICE, Practice
-from takehome.model.topic import ConditionNote, LoadedTopic, Stretch, Topic, TopicLibrary
+from takehome.model.topic import AftercareStep, LoadedTopic, Stretch, Topic, TopicLibrary
+
+
+@dataclass(frozen=True)
+class ConditionBox:
+    """What a handout says about one of the client's conditions: the shared
+    note, then each topic's, every sentence once."""
+
+    key: str
+    label: str
+    paragraphs: tuple[str, ...]
+    # The condition's own warning signs (pregnancy's), those no topic lists already.
+    doctor: tuple[str, ...] = ()
+    emergency: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str:  # the old templates' one-paragraph name
+        return " ".join(self.paragraphs)
 
 
 @dataclass(frozen=True)
 class TopicSection:
-    """One topic as it appears in a handout, with the client's condition notes."""
+    """One topic as it appears in a handout: its text with every sentence an
+    earlier topic of the same handout already said left out."""
 
     key: str
     topic: Topic
-    condition_notes: tuple[ConditionNote, ...]
-    stretches: tuple[Stretch, ...]  # those that suit this client
+    condition_notes: tuple[ConditionBox, ...]  # the handout's boxes, on its first topic
+    stretches: tuple[Stretch, ...]  # those that suit this client, not already shown
+    intro: str = ""
+    benefits: tuple[str, ...] = ()
+    preparation: tuple[str, ...] = ()
+    during: tuple[str, ...] = ()
+    aftercare: tuple[AftercareStep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +57,7 @@ class Handout:
     client: Client
     practice: Practice
     date: dt.date
+    condition_boxes: tuple[ConditionBox, ...] = ()
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -43,15 +67,35 @@ class Handout:
     def title(self) -> str:
         return " · ".join(section.topic.title for section in self.sections)
 
+    @property
+    def purpose(self) -> str | None:
+        """What the sheet is for, in one sentence (its first topic's)."""
+        return next((s.topic.purpose for s in self.sections if s.topic.purpose), None)
+
+    @property
+    def today(self) -> list[str]:
+        """ "Do this today": every topic's key actions, each once, at most 5."""
+        actions: list[str] = []
+        for section in self.sections:
+            actions += [
+                a
+                for a in section.topic.today
+                if _sentence_key(a) not in map(_sentence_key, actions)
+            ]
+        return actions[:5]
+
     def when_to_call(self) -> dict[str, list[str]]:
         """Warning signs from every topic, merged without repeats."""
-        merged: dict[str, list[str]] = {"therapist": [], "doctor": []}
+        merged: dict[str, list[str]] = {"therapist": [], "doctor": [], "emergency": []}
         for section in self.sections:
+            calls = section.topic.when_to_call
             for who, items in (
-                ("therapist", section.topic.when_to_call.therapist),
-                ("doctor", section.topic.when_to_call.doctor),
+                ("therapist", calls.therapist),
+                ("doctor", calls.doctor),
+                ("emergency", calls.emergency),
             ):
-                merged[who] += [item for item in items if item not in merged[who]]
+                seen = {_sentence_key(item) for item in merged[who]}
+                merged[who] += [item for item in items if _sentence_key(item) not in seen]
         return merged
 
     def disclaimers(self) -> list[str]:
@@ -61,6 +105,41 @@ class Handout:
             if section.topic.disclaimer not in seen:
                 seen.append(section.topic.disclaimer)
         return seen
+
+
+def _sentence_key(text: str) -> str:
+    """A sentence as compared for repeats: case, spacing and end punctuation aside."""
+    return " ".join(re.findall(r"[\w']+", text.casefold()))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+class _Once:
+    """Keeps each sentence of a handout to its first place."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def item(self, text: str) -> str | None:
+        """A list item without the sentences said already, or None if none is left."""
+        return self.paragraph(text) or None
+
+    def paragraph(self, text: str) -> str:
+        """A paragraph without the sentences said already ("" if none is left)."""
+        kept = []
+        for sentence in _SENTENCE_END.split(" ".join(text.split())):
+            key = _sentence_key(sentence)
+            if key and key not in self.seen:
+                self.seen.add(key)
+                kept.append(sentence)
+        return " ".join(kept)
+
+    def items(self, texts) -> tuple[str, ...]:
+        return tuple(t for t in map(self.item, texts) if t)
+
+    def paragraphs(self, texts) -> tuple[str, ...]:
+        return tuple(p for p in map(self.paragraph, texts) if p)
 
 
 def parse_date(text: str | None, where: str = "date") -> dt.date:
@@ -97,43 +176,99 @@ def build_handout(
     Topics may be given by key, title or service name (see TopicLibrary.resolve);
     conditions by key or label ("Lower back pain" is lower-back-pain).
     """
+    from takehome.model.conditions import vocabulary
+
     library = library or TopicLibrary()
     if not topic_keys:
         raise TakehomeError(f"no topic given; known topics: {', '.join(library.keys())}")
     keys = list(dict.fromkeys(key for name in topic_keys for key in library.topics_for(name)))
     loaded: list[LoadedTopic] = [library.load(key) for key in keys]
+    shared = vocabulary()
 
-    by_name: dict[str, str] = {}
+    # A topic's own condition (one the vocabulary lacks) by its key or label;
+    # every other condition by the vocabulary's key, label or aliases.
+    local: dict[str, str] = {}
     for item in loaded:
         for key, entry in item.topic.conditions.items():
-            by_name.setdefault(key, key)
-            by_name.setdefault(condition_key(entry.label), key)
+            if key not in shared.conditions:
+                local.setdefault(key, key)
+                local.setdefault(condition_key(entry.label or key), key)
     conditions = []
     for condition in client.conditions:
-        if condition not in by_name:
-            listing = "; ".join(
-                f"{item.key}: {', '.join(item.topic.conditions) or '(none)'}" for item in loaded
-            )
+        key = local.get(condition) or shared.key_for(condition)
+        if key is None:
+            own = [k for k in local.values() if k not in shared.conditions]
+            known = ", ".join([*shared.conditions, *dict.fromkeys(own)])
             raise TakehomeError(
-                f"{fields['conditions']}: unknown condition '{condition}'; known: {listing}"
+                f"{fields['conditions']}: unknown condition '{condition}'; known: {known} "
+                "(`takehome list` shows them)"
             )
-        conditions.append(by_name[condition])
+        conditions.append(key)
     client = replace(client, conditions=tuple(dict.fromkeys(conditions)))
 
-    sections = tuple(
-        TopicSection(
-            key=item.key,
-            topic=item.topic,
-            condition_notes=tuple(
-                item.topic.conditions[c] for c in client.conditions if c in item.topic.conditions
-            ),
-            stretches=tuple(s for s in item.topic.stretches if s.suits(client.conditions)),
+    once = _Once()
+    boxes = []
+    for key in client.conditions:
+        entry = shared.conditions.get(key)
+        texts = [entry.note] if entry and entry.note else []
+        label = entry.label if entry else None
+        for item in loaded:
+            note = item.topic.conditions.get(key)
+            if note is not None:
+                texts.append(note.note)
+                label = label or note.label
+        paragraphs = once.paragraphs(texts)
+        listed = {
+            _sentence_key(item)
+            for item in loaded
+            for item in (
+                *item.topic.when_to_call.doctor,
+                *item.topic.when_to_call.emergency,
+            )
+        }
+        doctor = tuple(s for s in (entry.doctor if entry else ()) if _sentence_key(s) not in listed)
+        emergency = tuple(
+            s for s in (entry.emergency if entry else ()) if _sentence_key(s) not in listed
         )
-        for item in loaded
-    )
+        if paragraphs or doctor or emergency:
+            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency))
+
+    shown_stretches: set[str] = set()
+    sections = []
+    for index, item in enumerate(loaded):
+        topic = item.topic
+        stretches = []
+        for stretch in topic.stretches:
+            if stretch.suits(client.conditions) and stretch.name.casefold() not in shown_stretches:
+                shown_stretches.add(stretch.name.casefold())
+                stretches.append(stretch)
+        aftercare = []
+        for step in topic.aftercare:
+            text = once.paragraph(step.text)
+            if text:
+                aftercare.append(replace_step(step, text))
+        sections.append(
+            TopicSection(
+                key=item.key,
+                topic=topic,
+                condition_notes=tuple(boxes) if index == 0 else (),
+                stretches=tuple(stretches),
+                intro=once.paragraph(topic.intro),
+                benefits=once.items(topic.benefits),
+                preparation=once.items(topic.preparation),
+                during=once.paragraphs(topic.during),
+                aftercare=tuple(aftercare),
+            )
+        )
     return Handout(
-        sections=sections,
+        sections=tuple(sections),
         client=client,
         practice=practice,
         date=date or dt.date.today(),
+        condition_boxes=tuple(boxes),
     )
+
+
+def replace_step(step: AftercareStep, text: str) -> AftercareStep:
+    """An aftercare step with its text as printed."""
+    return step.model_copy(update={"text": text})

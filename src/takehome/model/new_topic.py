@@ -10,10 +10,24 @@ from takehome.model.topic import KEY_PATTERN
 NEW_TOPIC = '''\
 # A takehome topic. Every field is required unless it says "optional".
 # Write for your clients: "you", short sentences, "may help" (never "cures").
-# `takehome check` validates this file and prints its reading grade (aim for 8 or below).
+# `takehome check` validates this file and prints its reading grade (aim for 6 or below).
 
 # The handout's title.
 title = "__TITLE__"
+
+# Optional: names of this service on your booking menu ("Hamstring Massage 60 min"
+# matches without them when the words are the title's).
+aliases = []
+
+# Optional: one sentence at the top that says what the sheet is for.
+purpose = "This sheet helps you care for yourself after your massage."
+
+# Optional: "Do this today", the three most important actions, printed first.
+today = [
+    "Drink water as usual and take an easy walk.",
+    "Use gentle heat on sore spots for 15 to 20 minutes.",
+    "Try the stretches below, slowly and only to a mild stretch.",
+]
 
 # One paragraph: what these muscles do and why they matter.
 intro = """Replace this with a short paragraph about these muscles."""
@@ -36,8 +50,13 @@ during = [
 ]
 
 # A short disclaimer. (Keep it here, above the first [table] line below.)
-disclaimer = """This handout is general information, not medical advice. It does not \\
-replace care from your doctor."""
+disclaimer = """This sheet is general information, not medical advice. It does not \\
+take the place of care from your doctor."""
+
+# Optional, not printed: the public sources your advice rests on.
+sources = [
+    # { title = "NHS: Sciatica", url = "https://www.nhs.uk/conditions/sciatica/" },
+]
 
 # The aftercare timeline: one [[aftercare]] block per step.
 [[aftercare]]
@@ -49,30 +68,40 @@ when = "Next 1 to 2 days"
 text = "Some soreness is normal. It should ease day by day."
 
 # Stretches (optional): one [[stretches]] block each.
-# not_for = ["condition-key"] hides a stretch from clients with that condition;
-# only_for = ["condition-key"] shows it only to them.
+# not_for = ["pregnancy"] hides a stretch from clients with that condition (any
+# key of `takehome list`); only_for = ["pregnancy"] shows it only to them.
+# How long and how often, in whole numbers; each day gets that many boxes to tick.
 [[stretches]]
 name = "Replace with the stretch's name"
 steps = [
     "First step.",
     "Second step.",
 ]
-hold = "Hold for 20 to 30 seconds. Do not bounce."
-repeat = "Do 2 on each side, once or twice a day."
-stop_if = "Stop if you feel pain, numbness or tingling."
+hold_seconds = 30
+reps = 2
+each_side = true
+times_a_day = 2
+stop_if = """Stop if you feel pain, numbness or tingling. Recent injury or surgery: \\
+ask your doctor first."""
 
-# Condition notes (optional), shown only with --condition KEY.
+# Condition notes (optional): what this topic adds for a client's condition.
+# For a condition of `takehome list` (pregnancy, blood-thinners...) give only
+# `note`; a condition of your own also needs a `label`.
 [conditions.example-condition]
 label = "Example condition"
 note = "Replace with advice for clients who have this condition."
 
-# Warning signs: when to call you, and when to see a doctor.
+# Warning signs: when to call you, when to see a doctor, and (optional) when to
+# call the emergency number (your profile's practice.emergency_number).
 [when_to_call]
 therapist = [
     "Soreness that lasts longer than 2 to 3 days",
 ]
 doctor = [
-    "Pain after a fall or injury",
+    "Pain after a fall or injury: see a doctor soon",
+]
+emergency = [
+    "Sudden shortness of breath or chest pain. This could be a blood clot in the lungs.",
 ]
 '''
 

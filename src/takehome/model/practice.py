@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_BRAND_COLOR = "#2f5d62"
 DEFAULT_NAME = "Your massage therapist"  # the neutral practice block, until a profile exists
+DEFAULT_EMERGENCY_NUMBER = "911"  # the US and Canada; set [practice] emergency_number elsewhere
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Practice:
     address: str | None = None
     booking_link: str | None = None
     brand_color: str = DEFAULT_BRAND_COLOR
+    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     logo_data_url: str | None = field(default=None, repr=False)
 
     @property

@@ -50,17 +50,59 @@ class AftercareStep(_Strict):
 
 
 class Stretch(_Strict):
-    """A self-care stretch with numbered steps and clear limits."""
+    """A self-care stretch with numbered steps and clear limits.
+
+    How long and how often are given as whole numbers (``hold_seconds``,
+    ``reps``, ``each_side``, ``times_a_day``), which the handout words the same
+    way every time and turns into a tick-box log; older topic files may give
+    them as text (``hold``, ``repeat``) instead.
+    """
 
     name: Text
     steps: list[Text] = Field(min_length=1)
-    hold: Text  # how long, e.g. "Hold for 30 seconds."
-    repeat: Text  # how often, e.g. "2 times a side, once or twice a day."
+    hold_seconds: int | None = Field(default=None, ge=0, le=600)
+    reps: int | None = Field(default=None, ge=1, le=50)
+    each_side: bool = False
+    times_a_day: int | None = Field(default=None, ge=1, le=10)
+    hold: Text | None = None  # as text, e.g. "Hold for 30 seconds."
+    repeat: Text | None = None  # as text, e.g. "2 times a side, once or twice a day."
     stop_if: Text  # when to stop
     # Condition keys: hide this stretch from clients with any of them (lying on
-    # the back in late pregnancy, say), or show it only to clients with one.
+    # the back in pregnancy, say), or show it only to clients with one.
     not_for: list[Key] = Field(default_factory=list)
     only_for: list[Key] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dose(self) -> Stretch:
+        numbers = (self.hold_seconds, self.reps, self.times_a_day)
+        if all(n is None for n in numbers) and not (self.hold and self.repeat):
+            raise ValueError(
+                f"stretch '{self.name}' says neither how long nor how often; give "
+                "hold_seconds, reps and times_a_day (whole numbers)"
+            )
+        if any(n is None for n in numbers) and any(n is not None for n in numbers):
+            raise ValueError(
+                f"stretch '{self.name}': give all of hold_seconds, reps and times_a_day"
+            )
+        return self
+
+    @property
+    def how_long(self) -> str | None:
+        """The hold, worded: "Hold 30 seconds, no bouncing." (None: no hold)."""
+        if self.hold_seconds is None:
+            return self.hold
+        if self.hold_seconds == 0:
+            return None
+        return f"Hold {self.hold_seconds} seconds, no bouncing."
+
+    @property
+    def how_often(self) -> str:
+        """The repeats, worded: "Do 2 on each side, 2 times a day."."""
+        if self.reps is None or self.times_a_day is None:
+            return self.repeat or ""
+        side = " on each side" if self.each_side else ""
+        daily = "once a day" if self.times_a_day == 1 else f"{self.times_a_day} times a day"
+        return f"Do {self.reps}{side}, {daily}."
 
     def suits(self, conditions: tuple[str, ...]) -> bool:
         """Whether to print this stretch for a client with these conditions."""
@@ -69,10 +111,19 @@ class Stretch(_Strict):
         return not self.only_for or any(key in self.only_for for key in conditions)
 
 
-class ConditionNote(_Strict):
-    """Extra advice shown only to a client who has this condition."""
+class SelfCare(_Strict):
+    """Steps to follow that are not a stretch (how to speak up, a skin check)."""
 
-    label: Text
+    name: Text
+    steps: list[Text] = Field(min_length=1)
+    note: Text | None = None
+
+
+class ConditionNote(_Strict):
+    """Extra advice shown only to a client who has this condition. ``label`` is
+    needed only for a condition the shared vocabulary does not know."""
+
+    label: Text | None = None
     note: Text
 
 
@@ -81,30 +132,56 @@ class WhenToCall(_Strict):
 
     therapist: list[Text] = Field(min_length=1)
     doctor: list[Text] = Field(min_length=1)
+    # Call the emergency number now (the template prints the profile's number).
+    emergency: list[Text] = Field(default_factory=list)
+
+
+class Source(_Strict):
+    """A public source a topic's claims rest on (kept in the file, not printed)."""
+
+    title: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 
 
 class Topic(_Strict):
     """One massage topic: everything a handout about it can say."""
 
     title: Text
+    # Booking menus' names for this topic ("Deep Tissue", "Relaxation Massage").
+    aliases: list[Text] = Field(default_factory=list)
+    # One sentence at the top: "This sheet helps you ... after your ... massage."
+    purpose: Text | None = None
+    # "Do this today": the three most important actions, first on the page.
+    today: list[Text] = Field(default_factory=list, max_length=3)
     intro: Text
     benefits: list[Text] = Field(min_length=1)
     preparation: list[Text] = Field(min_length=1)
     during: list[Text] = Field(min_length=1)
     aftercare: list[AftercareStep] = Field(min_length=1)
     stretches: list[Stretch] = Field(default_factory=list)
+    self_care: list[SelfCare] = Field(default_factory=list)
     conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
     when_to_call: WhenToCall
     disclaimer: Text
+    sources: list[Source] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _stretch_conditions_exist(self) -> Topic:
+    def _conditions_known(self) -> Topic:
+        from takehome.model.conditions import vocabulary
+
+        shared = vocabulary().conditions
+        for key, entry in self.conditions.items():
+            if key not in shared and entry.label is None:
+                raise ValueError(
+                    f"conditions.{key} is not a condition of the shared vocabulary; give it "
+                    f"a label, or use one of: {', '.join(shared)}"
+                )
         for index, stretch in enumerate(self.stretches, start=1):
             for key in (*stretch.not_for, *stretch.only_for):
-                if key not in self.conditions:
+                if key not in self.conditions and key not in shared:
                     raise ValueError(
-                        f"stretches[{index}] names condition '{key}', which has no "
-                        f"[conditions.{key}] table"
+                        f"stretches[{index}] names condition '{key}', which is neither in the "
+                        f"shared vocabulary nor a [conditions.{key}] table"
                     )
         return self
 
@@ -325,9 +402,10 @@ class TopicLibrary:
         The rule (documented in the README): case, punctuation, durations ("60
         min", "1 hour"), prices and the words massage/session/treatment/therapy
         and/or are ignored, plurals count as singular, and the remaining words
-        must equal those of a topic's key or title. "Glute Massage 60 min" is
-        glutes; "Neck & Shoulder Massage" is neck-shoulders. Raises TakehomeError
-        listing the known topics when nothing matches.
+        must equal those of a topic's key, title or one of its aliases. "Glute
+        Massage 60 min" is glutes; "Neck & Shoulder Massage" is neck-shoulders;
+        "Massage Therapy 60 min" (nothing left) is the topic with such an alias.
+        Raises TakehomeError listing the known topics when nothing matches.
         """
         files = self.files()
         if name in files:
@@ -337,14 +415,19 @@ class TopicLibrary:
             for key in files:
                 if wanted == _service_words(key):
                     return key
+        # Titles and booking-menu aliases; a name of nothing but ignored words
+        # ("Massage Therapy 60 min") matches an alias that is the same (the
+        # general topic's "Massage Therapy").
+        if wanted or re.search(r"massage|therap|session|treatment", name, re.IGNORECASE):
             for key in files:
                 try:
-                    title = self.load(key).topic.title
+                    topic = self.load(key).topic
                 except TakehomeError:
                     # A broken or unfinished topic is never matched by its title;
                     # by its key, the load error says what to fix.
                     continue
-                if wanted == _service_words(title):
+                names = [topic.title, *topic.aliases] if wanted else topic.aliases
+                if any(wanted == _service_words(other) for other in names):
                     return key
         known = ", ".join(files) or "(none)"
         raise TakehomeError(f"unknown topic '{name}'; known topics: {known}")

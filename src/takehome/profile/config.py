@@ -32,7 +32,13 @@ from pydantic import (
 
 from takehome.errors import TakehomeError
 from takehome.files import PROFILE_LIMIT, read_regular, read_toml
-from takehome.model.practice import DEFAULT_BRAND_COLOR, DEFAULT_NAME, DEFAULT_PRACTICE, Practice
+from takehome.model.practice import (
+    DEFAULT_BRAND_COLOR,
+    DEFAULT_EMERGENCY_NUMBER,
+    DEFAULT_NAME,
+    DEFAULT_PRACTICE,
+    Practice,
+)
 from takehome.paths import DEFAULT_OUTPUT_DIR
 from takehome.profile.fields import CONFIG_NAME, ENV_VAR, user_config_path
 from takehome.render.options import DEFAULT_PAPER, check_paper
@@ -69,6 +75,11 @@ class PracticeSection(_Section):
     booking_link: Text | None = None
     logo: Path | None = None
     brand_color: str = DEFAULT_BRAND_COLOR
+    # Printed in "Call ... now if you have:" (911 in the US and Canada; 999 in
+    # the UK; 112 in the EU; 000 in Australia).
+    emergency_number: Annotated[str, StringConstraints(pattern=r"^[0-9 +-]{2,15}$")] = (
+        DEFAULT_EMERGENCY_NUMBER
+    )
 
     @field_validator("booking_link")
     @classmethod
@@ -386,6 +397,7 @@ def load_profile(explicit: Path | None = None, label: str = "profile") -> Profil
         address=section.address,
         booking_link=section.booking_link,
         brand_color=section.brand_color,
+        emergency_number=section.emergency_number,
         logo_data_url=_load_logo(path, section.logo) if section.logo else None,
     )
     profile = Profile(path=path, config=config, practice=practice)
