@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from takehome.errors import TakehomeError
 from takehome.model.client import Client, condition_key
+from takehome.model.conditions import DOCTOR_HEADING
 from takehome.model.practice import DEFAULT_PRACTICE, Practice
 from takehome.model.topic import AftercareStep, LoadedTopic, Stretch, Topic, TopicLibrary
 
@@ -27,6 +28,7 @@ class ConditionBox:
     # The condition's own warning signs (pregnancy's), those no topic lists already.
     doctor: tuple[str, ...] = ()
     emergency: tuple[str, ...] = ()
+    doctor_heading: str = DOCTOR_HEADING  # what to do about the ``doctor`` signs
 
     @property
     def note(self) -> str:  # the old templates' one-paragraph name
@@ -105,6 +107,11 @@ class Handout:
             if section.topic.disclaimer not in seen:
                 seen.append(section.topic.disclaimer)
         return seen
+
+
+def _unlisted(signs: tuple[str, ...], listed: set[str]) -> tuple[str, ...]:
+    """The signs not in ``listed`` (sentence keys)."""
+    return tuple(sign for sign in signs if _sentence_key(sign) not in listed)
 
 
 def _sentence_key(text: str) -> str:
@@ -208,6 +215,16 @@ def build_handout(
 
     once = _Once()
     boxes = []
+    # A sign the red box already gives (an item, or a sentence of one) is not
+    # listed again in a condition's box; nor are the signs of a condition a
+    # topic's red box covers (prenatal covers pregnancy).
+    listed = {
+        _sentence_key(sentence)
+        for each in loaded
+        for item in (*each.topic.when_to_call.doctor, *each.topic.when_to_call.emergency)
+        for sentence in (item, *_SENTENCE_END.split(item))
+    }
+    covered = {key for each in loaded for key in each.topic.when_to_call.covers}
     for key in client.conditions:
         entry = shared.conditions.get(key)
         texts = [entry.note] if entry and entry.note else []
@@ -218,20 +235,12 @@ def build_handout(
                 texts.append(note.note)
                 label = label or note.label
         paragraphs = once.paragraphs(texts)
-        listed = {
-            _sentence_key(item)
-            for item in loaded
-            for item in (
-                *item.topic.when_to_call.doctor,
-                *item.topic.when_to_call.emergency,
-            )
-        }
-        doctor = tuple(s for s in (entry.doctor if entry else ()) if _sentence_key(s) not in listed)
-        emergency = tuple(
-            s for s in (entry.emergency if entry else ()) if _sentence_key(s) not in listed
-        )
+        signs = entry if entry and key not in covered else None
+        doctor = _unlisted(signs.doctor, listed) if signs else ()
+        emergency = _unlisted(signs.emergency, listed) if signs else ()
         if paragraphs or doctor or emergency:
-            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency))
+            heading = entry.doctor_heading if entry else DOCTOR_HEADING
+            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency, heading))
 
     shown_stretches: set[str] = set()
     sections = []

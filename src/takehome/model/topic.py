@@ -119,6 +119,15 @@ class SelfCare(_Strict):
     note: Text | None = None
 
 
+class Diary(_Strict):
+    """A week's diary to fill in (a headache diary): a row per thing to write
+    down, a box per day."""
+
+    name: Text
+    intro: Text | None = None
+    rows: list[Text] = Field(min_length=1, max_length=3)
+
+
 class ConditionNote(_Strict):
     """Extra advice shown only to a client who has this condition. ``label`` is
     needed only for a condition the shared vocabulary does not know."""
@@ -134,6 +143,9 @@ class WhenToCall(_Strict):
     doctor: list[Text] = Field(min_length=1)
     # Call the emergency number now (the template prints the profile's number).
     emergency: list[Text] = Field(default_factory=list)
+    # Shared conditions whose warning signs these lists already give (prenatal's
+    # give pregnancy's): a client's box for them then leaves its own lists out.
+    covers: list[Key] = Field(default_factory=list)
 
 
 class Source(_Strict):
@@ -160,6 +172,7 @@ class Topic(_Strict):
     aftercare: list[AftercareStep] = Field(min_length=1)
     stretches: list[Stretch] = Field(default_factory=list)
     self_care: list[SelfCare] = Field(default_factory=list)
+    diary: Diary | None = None
     conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
     when_to_call: WhenToCall
     disclaimer: Text
@@ -183,6 +196,12 @@ class Topic(_Strict):
                         f"stretches[{index}] names condition '{key}', which is neither in the "
                         f"shared vocabulary nor a [conditions.{key}] table"
                     )
+        for key in self.when_to_call.covers:
+            if key not in shared:
+                raise ValueError(
+                    f"when_to_call.covers names '{key}', which is not a condition of the "
+                    f"shared vocabulary; use one of: {', '.join(shared)}"
+                )
         return self
 
     @model_validator(mode="after")
