@@ -421,6 +421,26 @@ def test_a_section_that_runs_on_to_the_next_page_says_so_there(make_handout, pap
     assert pages[1].index("(continued)") < pages[1].index("When to call")
 
 
+def test_a_section_over_three_pages_says_continued_on_each_new_page(
+    tmp_path, make_handout, renderer
+):
+    # A topic of the therapist's own with ten stretches: its stretches section
+    # runs from page 1 over page 2 on to page 3.
+    text = TopicLibrary().load("glutes").path.read_text(encoding="utf-8")
+    start = text.index("[[stretches]]")
+    end = text.index("[", text.index("\n[", start + 1) + 1) - 1
+    stretch = text[start:end]
+    many = "".join(stretch.replace('name = "', f'name = "{n}. ', 1) for n in range(1, 11))
+    (tmp_path / "glutes.toml").write_text(text[:start] + many + text[end:], encoding="utf-8")
+    handout = make_handout(library=TopicLibrary([tmp_path]))
+    pages = _page_texts(renderer.pdf(handout).data)
+    assert len(pages) >= 3
+    label = "Stretches and exercises at home (continued)"
+    assert label not in pages[0]
+    for page in pages[1:-1]:
+        assert page.count(label) == 1
+
+
 def test_a_section_that_starts_on_a_new_page_has_no_continued_label(make_handout, renderer):
     # Glutes with a pregnancy box: the stretches start at the top of page 2.
     pages = _page_texts(renderer.pdf(make_handout(conditions=["pregnant"])).data)

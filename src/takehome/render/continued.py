@@ -64,19 +64,19 @@ def apply(found: list[Fix]) -> None:
 
 
 def place_labels(document) -> None:
-    """Move each split section's label to where the section goes on; drop the rest."""
-    moved = set()
-    for split in _splits(document):
-        if split.label is None:
-            continue
-        _detach(document, split.label)
-        split.label.translate(0, split.target.border_box_y() - split.label.position_y)
-        split.first.children = [*split.first.children, split.label]
-        moved.add(id(split.label))
+    """Put a copy of each split section's label at the top of every page the
+    section runs on to; take every label out of where it was laid out."""
+    splits = _splits(document)
     for page in document.pages:
         for box in list(_boxes(page._page_box)):
-            if _is_label(box) and id(box) not in moved:
-                _detach(document, box)
+            if _is_label(box):
+                _detach(page._page_box, box)
+    for split in splits:
+        if split.label is None:
+            continue
+        label = split.label.deepcopy()  # a section over 3 pages needs 2 labels
+        label.translate(0, split.target.border_box_y() - label.position_y)
+        split.first.children = [*split.first.children, label]
 
 
 def _splits(document) -> list[_Split]:
@@ -89,8 +89,8 @@ def _splits(document) -> list[_Split]:
             if _is_label(box) and section is not None:
                 labels.setdefault(section, box)
     found = []
-    seen = set()
     for index, page in enumerate(document.pages[1:], start=1):
+        seen = set()
         for box in _boxes(page._page_box):
             section = box.element
             if box.element_tag != "section" or section in seen:
@@ -167,13 +167,12 @@ def _first_on_page(box, pages_of, index):
         box = first
 
 
-def _detach(document, target) -> None:
-    for page in document.pages:
-        for box in _boxes(page._page_box):
-            children = getattr(box, "children", None)
-            if children and any(child is target for child in children):
-                box.children = [child for child in children if child is not target]
-                return
+def _detach(page_box, target) -> None:
+    for box in _boxes(page_box):
+        children = getattr(box, "children", None)
+        if children and any(child is target for child in children):
+            box.children = [child for child in children if child is not target]
+            return
 
 
 def _tag(element) -> str:
