@@ -143,9 +143,6 @@ class WhenToCall(_Strict):
     doctor: list[Text] = Field(min_length=1)
     # Call the emergency number now (the template prints the profile's number).
     emergency: list[Text] = Field(default_factory=list)
-    # Shared conditions whose warning signs these lists already give (prenatal's
-    # give pregnancy's): a client's box for them then leaves its own lists out.
-    covers: list[Key] = Field(default_factory=list)
 
 
 class Source(_Strict):
@@ -173,6 +170,9 @@ class Topic(_Strict):
     stretches: list[Stretch] = Field(default_factory=list)
     self_care: list[SelfCare] = Field(default_factory=list)
     diary: Diary | None = None
+    # Shared conditions every client of this topic has (prenatal: pregnancy), so
+    # that their box and warning signs always print.
+    implies: list[Key] = Field(default_factory=list)
     conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
     when_to_call: WhenToCall
     disclaimer: Text
@@ -196,10 +196,10 @@ class Topic(_Strict):
                         f"stretches[{index}] names condition '{key}', which is neither in the "
                         f"shared vocabulary nor a [conditions.{key}] table"
                     )
-        for key in self.when_to_call.covers:
+        for key in self.implies:
             if key not in shared:
                 raise ValueError(
-                    f"when_to_call.covers names '{key}', which is not a condition of the "
+                    f"implies names '{key}', which is not a condition of the "
                     f"shared vocabulary; use one of: {', '.join(shared)}"
                 )
         return self

@@ -276,11 +276,10 @@ class Renderer:
         document = source.render(**options)
         found = continued.fixes(document)
         if found:
-            # A cut side heading or a label with no room: lay it out once more.
+            # A cut side heading or a label with no room: lay it out once more
+            # (kept even if it costs a page: a heading cut in two is worse).
             continued.apply(found)
-            again = source.render(**options)
-            if len(again.pages) <= len(document.pages):  # never a page more for a label
-                document = again
+            document = source.render(**options)
         continued.place_labels(document)
         return document
 
