@@ -46,6 +46,14 @@ def test_list_shows_topics_titles_and_conditions(run):
     pad = " " * 26
     assert "  glutes" + pad[len("glutes") :] + "Glute Massage" in lines
     assert "  general" + pad[len("general") :] + "Massage Aftercare" in lines
+    # Every built-in topic, by its key and title.
+    from takehome.model.topic import TopicLibrary
+
+    library = TopicLibrary()
+    builtin = library.keys()
+    for key in builtin:
+        title = library.load(key).topic.title
+        assert f"  {key}{pad[len(key) :]}{title}" in lines, key
     # Conditions belong to the client: one shared list, with the words for each.
     assert "Conditions (--condition, or a Conditions column; any topic):" in lines
     (pregnancy,) = [line for line in lines if line.startswith("  pregnancy ")]

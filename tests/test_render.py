@@ -390,10 +390,71 @@ def test_headings_print_once_however_the_pages_break(make_handout, renderer):
             conditions=["late-pregnancy", "tension-headaches"],
             note=" ".join(["Walk daily and stretch."] * sentences) or None,
         )
-        text = pdf_text(renderer.pdf(handout).data)
-        for heading in ("Before your massage", "During your massage", "After your massage"):
-            assert text.count(heading) == 2, (sentences, heading)
+        data = renderer.pdf(handout).data
+        text = pdf_text(data).replace(" (continued)", "")
+        heads = ("Before your massage", "During your massage", "After your massage")
+        for heading in heads:
+            assert text.count(heading) - text.count(f"{heading} (cont") == 2, (sentences, heading)
         assert text.count("When to call your therapist or a doctor") == 1
+        # A side heading is never cut in two by a page break ("After your" at the
+        # foot of a page, "massage" at the top of the next).
+        for number, page in enumerate(pdf_reader(data).pages, start=1):
+            lines = " ".join(page.extract_text().split())
+            for heading in heads:
+                start = heading.rsplit(" ", 1)[0]
+                assert lines.count(start) == lines.count(heading), (sentences, number, heading)
+
+
+def _page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pdf_reader(data).pages]
+
+
+def test_a_section_that_runs_on_to_the_next_page_says_so_there(make_handout, paper_renderers):
+    # Glutes for a client with no condition: its stretches begin on page 1 and
+    # go on over the page break; page 2's side heading says "(continued)".
+    pages = _page_texts(paper_renderers["letter"].pdf(make_handout()).data)
+    assert len(pages) == 2
+    assert "(continued)" not in pages[0]
+    assert "Stretches and exercises at home (continued)" in pages[1]
+    assert pages[0].count("Stretches and exercises at home") == 1
+    # The label sits beside the text it continues, not over the next section.
+    assert pages[1].index("(continued)") < pages[1].index("When to call")
+
+
+def test_a_section_over_three_pages_says_continued_on_each_new_page(
+    tmp_path, make_handout, renderer
+):
+    # A topic of the therapist's own with ten stretches: its stretches section
+    # runs from page 1 over page 2 on to page 3.
+    text = TopicLibrary().load("glutes").path.read_text(encoding="utf-8")
+    start = text.index("[[stretches]]")
+    end = text.index("[", text.index("\n[", start + 1) + 1) - 1
+    stretch = text[start:end]
+    many = "".join(stretch.replace('name = "', f'name = "{n}. ', 1) for n in range(1, 11))
+    (tmp_path / "glutes.toml").write_text(text[:start] + many + text[end:], encoding="utf-8")
+    handout = make_handout(library=TopicLibrary([tmp_path]))
+    pages = _page_texts(renderer.pdf(handout).data)
+    assert len(pages) >= 3
+    label = "Stretches and exercises at home (continued)"
+    assert label not in pages[0]
+    for page in pages[1:-1]:
+        assert page.count(label) == 1
+
+
+def test_a_section_that_starts_on_a_new_page_has_no_continued_label(make_handout, renderer):
+    # General massage for a client with no condition: page 2 starts with the red
+    # box, a new section, so no page says "(continued)".
+    pages = _page_texts(renderer.pdf(make_handout(topics=("general",))).data)
+    assert len(pages) == 2
+    assert pages[1].startswith("When to call your therapist or a doctor")
+    assert not any("(continued)" in page for page in pages)
+
+
+def test_a_diary_prints_a_box_per_day_to_write_in(make_handout, renderer):
+    data = renderer.pdf(make_handout(topics=("headaches-jaw",))).data
+    text = pdf_text(data)
+    assert "Headache diary" in text
+    assert "How bad: 0 (none) to 10 (worst), days 1-7: 1 2 3 4 5 6 7" in text
 
 
 def test_a_symlink_out_of_the_templates_folder_is_refused(tmp_path, make_handout):

@@ -14,15 +14,21 @@ import io
 import pypdfium2
 import pytest
 
+from takehome.errors import TakehomeError
 from takehome.model.client import Client
 from takehome.model.conditions import vocabulary
 from takehome.model.handout import build_handout
+from takehome.model.practice import Practice
+from takehome.model.readability import reading_grade
 from takehome.model.topic import TopicLibrary
 
 LIBRARY = TopicLibrary()
 KEYS = LIBRARY.keys()
 NOTE = ("Walk 10 minutes after work each day and try the seated stretch at your desk. " * 5)[:300]
-MARGIN_TOP, MARGIN_BOTTOM = 0.7 * 72, 0.65 * 72  # the page margins of print.css, in points
+# A practice with a phone: "Call your therapist (555-0142) about" takes more room.
+PRACTICE = Practice(name="Riverside Massage", therapist="Jordan Lee, RMT", phone="555-0142")
+SIDE_HEADINGS = ("Before your massage", "During your massage", "After your massage")
+MARGIN_TOP, MARGIN_BOTTOM = 0.6 * 72, 0.55 * 72  # the page margins of print.css, in points
 
 
 @pytest.mark.parametrize(
@@ -87,7 +93,8 @@ def _worst_two(key: str) -> list[str]:
     shared = vocabulary().conditions
 
     def size(condition: str) -> int:
-        text = shared[condition].note or "" if condition in shared else ""
+        entry = shared.get(condition)
+        text = " ".join([entry.note or "", *entry.doctor, *entry.emergency]) if entry else ""
         note = topic.conditions.get(condition)
         return len(text) + (len(note.note) if note else 0)
 
@@ -98,9 +105,19 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
     """(pages, how full the last page is); a WeasyPrint warning fails the test (conftest)."""
     key, conditions, note, paper = job
     handout = build_handout(
-        [key], Client.create("Ana Silva", list(conditions), note=note), date=dt.date(2026, 11, 26)
+        [key],
+        Client.create("Ana Silva", list(conditions), note=note),
+        practice=PRACTICE,
+        date=dt.date(2026, 11, 26),
     )
     pdf = pypdfium2.PdfDocument(io.BytesIO(renderers[paper].pdf(handout).data))
+    for number in range(len(pdf)):
+        # A side heading is never cut in two by a page break ("After your" at
+        # the foot of a page, "massage" at the top of the next).
+        text = " ".join(pdf[number].get_textpage().get_text_range().split())
+        for heading in SIDE_HEADINGS:
+            start = heading.rsplit(" ", 1)[0]
+            assert text.count(start) == text.count(heading), f"{job}: page {number + 1}: {start}"
     last = pdf[len(pdf) - 1]
     height = last.get_height()
     text = last.get_textpage()
@@ -131,12 +148,88 @@ def test_every_topic_renders_with_no_condition_and_with_all_it_knows(paper_rende
 
 
 def test_pregnancy_warning_signs_are_for_pregnant_clients_only():
-    # The signs are in the shared pregnancy note: printed for a pregnant client,
-    # whatever the topic, and never in another client's red box.
-    note = vocabulary().conditions["pregnancy"].note
-    assert "Call your midwife or doctor now" in note and "ambulance" in note
+    # The signs are the shared pregnancy condition's: listed in a pregnant
+    # client's box, whatever the topic, and never in another client's handout.
+    pregnancy = vocabulary().conditions["pregnancy"]
+    assert pregnancy.doctor_heading.startswith("Call your midwife or doctor now")
+    assert "Bleeding or fluid from your vagina" in pregnancy.doctor
     for key in ("general", "legs", "neck-shoulders"):
         pregnant = build_handout([key], Client.create("Ana", ["expecting"]))
-        assert [box.key for box in pregnant.condition_boxes][:1] == ["pregnancy"]
-        other = build_handout([key], Client.create("Bo")).when_to_call()
-        assert not any("midwife" in item for item in other["doctor"] + other["emergency"])
+        box = pregnant.condition_boxes[0]
+        assert box.key == "pregnancy"
+        assert "Bleeding or fluid from your vagina" in box.doctor
+        assert pregnant.when_to_call()["emergency"][0].startswith("If pregnant:")
+        other = build_handout([key], Client.create("Bo"))
+        calls = other.when_to_call()
+        assert not other.condition_boxes
+        words = " ".join(calls["doctor"] + calls["emergency"])
+        assert "midwife" not in words and "pregnant" not in words
+
+
+def test_prenatal_always_prints_the_pregnancy_box_and_its_signs():
+    # Prenatal implies pregnancy: the box and its bulleted signs print whether or
+    # not the therapist ticked "pregnant", once, and its "call 911" signs lead the
+    # red box's emergency list.
+    for conditions in ([], ["pregnant"]):
+        handout = build_handout(["prenatal"], Client.create("Ana", conditions))
+        assert [box.key for box in handout.condition_boxes] == ["pregnancy"]
+        box = handout.condition_boxes[0]
+        assert "Bleeding or fluid from your vagina" in box.doctor
+        calls = handout.when_to_call()
+        assert calls["emergency"][0].startswith("If pregnant: heavy bleeding")
+        assert not any("Bleeding or fluid" in item for item in calls["doctor"])
+
+
+def test_a_box_leaves_out_a_sign_the_red_box_already_gives(tmp_path):
+    # A topic's red box item "Your baby moving less. Call your midwife now." gives
+    # pregnancy's sign "Your baby moving less" as one of its sentences.
+    text = LIBRARY.load("general").path.read_text(encoding="utf-8")
+    added = 'doctor = [\n    "Your baby moving less. Call your midwife now.",'
+    text = text.replace("doctor = [", added, 1)
+    (tmp_path / "general.toml").write_text(text, encoding="utf-8")
+    library = TopicLibrary([tmp_path])
+    handout = build_handout(["general"], Client.create("Ana", ["pregnant"]), library=library)
+    box = handout.condition_boxes[0]
+    assert "Your baby moving less" not in box.doctor
+    assert "Bleeding or fluid from your vagina" in box.doctor
+
+
+def test_implies_must_name_a_shared_condition(tmp_path):
+    text = LIBRARY.load("prenatal").path.read_text(encoding="utf-8")
+    bad = tmp_path / "prenatal.toml"
+    text = text.replace('implies = ["pregnancy"]', 'implies = ["pregnacy"]')
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(TakehomeError) as info:
+        TopicLibrary([tmp_path]).load("prenatal")
+    assert str(info.value).startswith(str(bad))
+    assert "implies names 'pregnacy'" in str(info.value)
+    assert "use one of: pregnancy" in str(info.value)
+
+
+def test_a_conditions_emergency_signs_join_the_red_box_once():
+    # Pregnancy's "Sudden shortness of breath or chest pain" is the first
+    # sentence of general's own item: printed once, in the topic's words.
+    handout = build_handout(["general"], Client.create("Ana", ["pregnant"]))
+    emergency = handout.when_to_call()["emergency"]
+    assert emergency[0].startswith("If pregnant: heavy bleeding")
+    breath = [item for item in emergency if "shortness of breath" in item]
+    assert len(breath) == 1 and "blood clot in the lungs" in breath[0]
+    assert handout.condition_boxes[0].emergency  # kept on the box for the red box
+
+
+def test_a_diary_has_one_to_three_rows(tmp_path):
+    text = LIBRARY.load("headaches-jaw").path.read_text(encoding="utf-8")
+    rows = 'rows = ["How bad: 0 (none) to 10 (worst)"]'
+    assert rows in text
+    bad = tmp_path / "headaches-jaw.toml"
+    bad.write_text(text.replace(rows, 'rows = ["a", "b", "c", "d"]'), encoding="utf-8")
+    with pytest.raises(TakehomeError, match=r"diary\.rows"):
+        TopicLibrary([tmp_path]).load("headaches-jaw")
+
+
+def test_the_shared_conditions_read_at_grade_6_or_below():
+    for condition in vocabulary().conditions.values():
+        parts = [condition.note or "", *condition.doctor, *condition.emergency]
+        text = "\n".join(p if p.endswith(".") else p + "." for p in parts if p)
+        if text:
+            assert reading_grade(text) <= 6, condition.key

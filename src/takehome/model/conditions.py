@@ -20,6 +20,7 @@ from takehome.model.client import condition_key
 from takehome.paths import builtin_handouts_dir
 
 VOCABULARY_FILE = Path("conditions") / "vocabulary.toml"
+DOCTOR_HEADING = "See a doctor soon if you have"
 
 
 class _Entry(BaseModel):
@@ -32,6 +33,8 @@ class _Entry(BaseModel):
     # "See a doctor" and "Call 911 now" lists (pregnancy's, say).
     doctor: list[str] = Field(default_factory=list)
     emergency: list[str] = Field(default_factory=list)
+    # Printed above the ``doctor`` signs in the condition's box.
+    doctor_heading: str = Field(DOCTOR_HEADING, min_length=1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Condition:
     note: str | None
     doctor: tuple[str, ...] = ()
     emergency: tuple[str, ...] = ()
+    doctor_heading: str = DOCTOR_HEADING
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ def vocabulary(path: Path | None = None) -> Vocabulary:
             entry.note,
             tuple(entry.doctor),
             tuple(entry.emergency),
+            entry.doctor_heading,
         )
         for name in (key, entry.label, *entry.aliases):
             known = names.setdefault(condition_key(name), key)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from takehome.errors import TakehomeError
 from takehome.model.client import Client, condition_key
+from takehome.model.conditions import DOCTOR_HEADING
 from takehome.model.practice import DEFAULT_PRACTICE, Practice
 from takehome.model.topic import AftercareStep, LoadedTopic, Stretch, Topic, TopicLibrary
 
@@ -24,9 +25,11 @@ class ConditionBox:
     key: str
     label: str
     paragraphs: tuple[str, ...]
-    # The condition's own warning signs (pregnancy's), those no topic lists already.
+    # The condition's own warning signs (pregnancy's), those no topic lists already:
+    # ``doctor`` prints in the box, ``emergency`` in the red box's "Call 911" list.
     doctor: tuple[str, ...] = ()
     emergency: tuple[str, ...] = ()
+    doctor_heading: str = DOCTOR_HEADING  # what to do about the ``doctor`` signs
 
     @property
     def note(self) -> str:  # the old templates' one-paragraph name
@@ -85,8 +88,21 @@ class Handout:
         return actions[:5]
 
     def when_to_call(self) -> dict[str, list[str]]:
-        """Warning signs from every topic, merged without repeats."""
+        """Warning signs from every topic, merged without repeats; the client's
+        conditions' "call 911" signs (pregnancy's) come first in the emergency list."""
         merged: dict[str, list[str]] = {"therapist": [], "doctor": [], "emergency": []}
+
+        def new(who: str, items) -> list[str]:
+            # An item said already, or one of whose sentences was said already
+            # ("Sudden shortness of breath or chest pain. This could be ..."), is
+            # not printed again.
+            kept = []
+            for item in items:
+                said = {key for other in merged[who] + kept for key in _sentence_keys(other)}
+                if not said & set(_sentence_keys(item)):
+                    kept.append(item)
+            return kept
+
         for section in self.sections:
             calls = section.topic.when_to_call
             for who, items in (
@@ -94,8 +110,9 @@ class Handout:
                 ("doctor", calls.doctor),
                 ("emergency", calls.emergency),
             ):
-                seen = {_sentence_key(item) for item in merged[who]}
-                merged[who] += [item for item in items if _sentence_key(item) not in seen]
+                merged[who] += new(who, items)
+        signs = [sign for box in self.condition_boxes for sign in box.emergency]
+        merged["emergency"] = new("emergency", signs) + merged["emergency"]
         return merged
 
     def disclaimers(self) -> list[str]:
@@ -105,6 +122,18 @@ class Handout:
             if section.topic.disclaimer not in seen:
                 seen.append(section.topic.disclaimer)
         return seen
+
+
+def _unlisted(signs: tuple[str, ...], listed: set[str]) -> tuple[str, ...]:
+    """The signs not in ``listed`` (sentence keys)."""
+    return tuple(sign for sign in signs if _sentence_key(sign) not in listed)
+
+
+def _sentence_keys(text: str) -> list[str]:
+    """The item's key, then each of its sentences' keys (for more than one)."""
+    sentences = _SENTENCE_END.split(" ".join(text.split()))
+    keys = [_sentence_key(text)]
+    return keys + [_sentence_key(s) for s in sentences] if len(sentences) > 1 else keys
 
 
 def _sentence_key(text: str) -> str:
@@ -204,10 +233,20 @@ def build_handout(
                 "(`takehome list` shows them)"
             )
         conditions.append(key)
+    # A topic's implied conditions (prenatal: pregnancy) belong to every client of it.
+    conditions += [key for item in loaded for key in item.topic.implies]
     client = replace(client, conditions=tuple(dict.fromkeys(conditions)))
 
     once = _Once()
     boxes = []
+    # A sign the red box already gives (an item, or a sentence of one) is not
+    # listed again in a condition's box.
+    listed = {
+        _sentence_key(sentence)
+        for each in loaded
+        for item in (*each.topic.when_to_call.doctor, *each.topic.when_to_call.emergency)
+        for sentence in (item, *_SENTENCE_END.split(item))
+    }
     for key in client.conditions:
         entry = shared.conditions.get(key)
         texts = [entry.note] if entry and entry.note else []
@@ -218,20 +257,11 @@ def build_handout(
                 texts.append(note.note)
                 label = label or note.label
         paragraphs = once.paragraphs(texts)
-        listed = {
-            _sentence_key(item)
-            for item in loaded
-            for item in (
-                *item.topic.when_to_call.doctor,
-                *item.topic.when_to_call.emergency,
-            )
-        }
-        doctor = tuple(s for s in (entry.doctor if entry else ()) if _sentence_key(s) not in listed)
-        emergency = tuple(
-            s for s in (entry.emergency if entry else ()) if _sentence_key(s) not in listed
-        )
+        doctor = _unlisted(entry.doctor, listed) if entry else ()
+        emergency = _unlisted(entry.emergency, listed) if entry else ()
         if paragraphs or doctor or emergency:
-            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency))
+            heading = entry.doctor_heading if entry else DOCTOR_HEADING
+            boxes.append(ConditionBox(key, label or key, paragraphs, doctor, emergency, heading))
 
     shown_stretches: set[str] = set()
     sections = []

@@ -39,6 +39,8 @@ def sections(topic: Topic) -> dict[str, str]:
         ]
     for index, item in enumerate(topic.self_care, start=1):
         found[f"self_care[{index}]"] = [*item.steps, item.note or ""]
+    if topic.diary:
+        found["diary"] = [topic.diary.name, topic.diary.intro or "", *topic.diary.rows]
     for key, condition in topic.conditions.items():
         found[f"conditions.{key}"] = [condition.note]
     return {

@@ -119,6 +119,15 @@ class SelfCare(_Strict):
     note: Text | None = None
 
 
+class Diary(_Strict):
+    """A week's diary to fill in (a headache diary): a row per thing to write
+    down, a box per day."""
+
+    name: Text
+    intro: Text | None = None
+    rows: list[Text] = Field(min_length=1, max_length=3)
+
+
 class ConditionNote(_Strict):
     """Extra advice shown only to a client who has this condition. ``label`` is
     needed only for a condition the shared vocabulary does not know."""
@@ -160,6 +169,10 @@ class Topic(_Strict):
     aftercare: list[AftercareStep] = Field(min_length=1)
     stretches: list[Stretch] = Field(default_factory=list)
     self_care: list[SelfCare] = Field(default_factory=list)
+    diary: Diary | None = None
+    # Shared conditions every client of this topic has (prenatal: pregnancy), so
+    # that their box and warning signs always print.
+    implies: list[Key] = Field(default_factory=list)
     conditions: dict[Key, ConditionNote] = Field(default_factory=dict)
     when_to_call: WhenToCall
     disclaimer: Text
@@ -183,6 +196,12 @@ class Topic(_Strict):
                         f"stretches[{index}] names condition '{key}', which is neither in the "
                         f"shared vocabulary nor a [conditions.{key}] table"
                     )
+        for key in self.implies:
+            if key not in shared:
+                raise ValueError(
+                    f"implies names '{key}', which is not a condition of the "
+                    f"shared vocabulary; use one of: {', '.join(shared)}"
+                )
         return self
 
     @model_validator(mode="after")

@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import fonts
+from takehome.render import continued, fonts
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -239,12 +239,13 @@ class Renderer:
         logger.addHandler(collector)
         self._fetcher.refused.clear()
         try:
-            document = weasyprint.HTML(
+            source = weasyprint.HTML(
                 string=html,
                 # Relative links resolve in the first (highest-priority) folder.
                 base_url=self.template_dirs[0].as_uri() + "/",
                 url_fetcher=self._fetcher,
-            ).render(font_config=self._font_config, stylesheets=[self._print_stylesheet()])
+            )
+            document = self._layout(source)
             self._refuse_attachments(document)
             _set_metadata(document.metadata, handout, fingerprint, made_by)
             data = document.write_pdf(custom_metadata=True, attachments=None)
@@ -267,6 +268,20 @@ class Renderer:
         if self._fetcher.refused:
             raise TakehomeError(f"rendering stopped: {self._fetcher.refused[0]}")
         return Rendered(data=data, warnings=_explain(collector.messages), fingerprint=fingerprint)
+
+    def _layout(self, source):
+        """Lay the handout out, and label each section that runs on to a new page
+        "(continued)" there (render/continued.py)."""
+        options = {"font_config": self._font_config, "stylesheets": [self._print_stylesheet()]}
+        document = source.render(**options)
+        found = continued.fixes(document)
+        if found:
+            # A cut side heading or a label with no room: lay it out once more
+            # (kept even if it costs a page: a heading cut in two is worse).
+            continued.apply(found)
+            document = source.render(**options)
+        continued.place_labels(document)
+        return document
 
     def _refuse_attachments(self, document) -> None:
         # <a rel="attachment"> and <link rel="attachment"> would embed a file

@@ -1,0 +1,180 @@
+"""A section that goes on over a page break says so in its side heading.
+
+Each section with a side heading carries, beside its heading, a label
+("After your massage (continued)") that WeasyPrint lays out like the heading,
+absolutely positioned where the section starts. Once the handout is laid out:
+
+- where a section runs on to a new page, its label is moved to the top of the
+  part on that page, in the side column;
+- every other label is taken out, so it is never drawn.
+
+Two cases need the handout laid out again first (``fixes``): a side heading that a
+page break would cut in two (its section moves to the next page), and a label
+taller than the part of its section on the new page (room is added under that
+part, so the label never overlaps the next section).
+
+The boxes moved are WeasyPrint's laid-out boxes (``Page._page_box``): that is
+internal API, so the tests render real handouts and read the labels back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LABEL_CLASS = "continued-label"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A style to add to an element before the handout is laid out again."""
+
+    element: object  # an ElementTree element of the handout's HTML
+    css: str
+
+
+@dataclass
+class _Split:
+    section: object  # the section's element
+    heading: object  # its side heading's element
+    label: object | None  # its label's laid-out box (on the page where it starts)
+    first: object  # the section's box on the page it runs on to
+    target: object  # the first box on that page inside the section
+
+
+def fixes(document) -> list[Fix]:
+    """What to change so that every split section's label has a place."""
+    found = []
+    for split in _splits(document):
+        if split.heading is None or split.label is None:
+            continue
+        if split.heading in _cut_headings(document):
+            found.append(Fix(split.section, "break-before: page"))
+            continue
+        short = split.label.margin_height() - split.first.height
+        if short > 0:
+            found.append(Fix(split.target.element, f"padding-bottom: {short:.2f}px"))
+    return found
+
+
+def apply(found: list[Fix]) -> None:
+    """Add the fixes to the HTML elements, for the next layout."""
+    for fix in found:
+        style = fix.element.get("style", "")
+        fix.element.set("style", f"{style}; {fix.css}" if style else fix.css)
+
+
+def place_labels(document) -> None:
+    """Put a copy of each split section's label at the top of every page the
+    section runs on to; take every label out of where it was laid out."""
+    splits = _splits(document)
+    for page in document.pages:
+        for box in list(_boxes(page._page_box)):
+            if _is_label(box):
+                _detach(page._page_box, box)
+    for split in splits:
+        if split.label is None:
+            continue
+        label = split.label.deepcopy()  # a section over 3 pages needs 2 labels
+        label.translate(0, split.target.border_box_y() - label.position_y)
+        split.first.children = [*split.first.children, label]
+
+
+def _splits(document) -> list[_Split]:
+    pages_of: dict[object, set[int]] = {}
+    labels: dict[object, object] = {}  # section element -> its label box
+    for index, page in enumerate(document.pages):
+        for box, section in _boxes_in_sections(page._page_box):
+            if box.element is not None:
+                pages_of.setdefault(box.element, set()).add(index)
+            if _is_label(box) and section is not None:
+                labels.setdefault(section, box)
+    found = []
+    for index, page in enumerate(document.pages[1:], start=1):
+        seen = set()
+        for box in _boxes(page._page_box):
+            section = box.element
+            if box.element_tag != "section" or section in seen:
+                continue
+            if min(pages_of[section]) == index:
+                continue  # starts on this page
+            seen.add(section)
+            heading = _side_heading(section)
+            target = _first_on_page(box, pages_of, index)
+            if heading is not None and target is not None:
+                found.append(_Split(section, heading, labels.get(section), box, target))
+    return found
+
+
+def _cut_headings(document) -> set[object]:
+    pages_of: dict[object, set[int]] = {}
+    for index, page in enumerate(document.pages):
+        for box in _boxes(page._page_box):
+            if box.element_tag == "h2":
+                pages_of.setdefault(box.element, set()).add(index)
+    return {element for element, pages in pages_of.items() if len(pages) > 1}
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _boxes_in_sections(box, section=None):
+    """Each box, with the element of the section it is in (or None)."""
+    yield box, section
+    if box.element_tag == "section":
+        section = box.element
+    for child in getattr(box, "children", ()):
+        yield from _boxes_in_sections(child, section)
+
+
+def _is_label(box) -> bool:
+    # An absolutely positioned box sits in its parent's children inside an
+    # AbsolutePlaceholder, which stands for it: the placeholder is what moves.
+    inner = box.__dict__.get("_box", box)
+    return (
+        inner.element is not None
+        and inner.element_tag == "p"
+        and LABEL_CLASS in (inner.element.get("class") or "").split()
+        and type(inner).__name__ == "BlockBox"
+    )
+
+
+def _side_heading(section):
+    for child in section:
+        if _tag(child) == "h2":
+            return child
+    return None
+
+
+def _first_on_page(box, pages_of, index):
+    """The first in-flow box inside ``box`` whose element starts on page ``index``."""
+    while True:
+        children = [
+            child
+            for child in getattr(box, "children", ())
+            if child.element is not None
+            and child.is_in_normal_flow()
+            and child.element_tag is not None
+            and child.style["display"][0] == "block"
+        ]
+        if not children:
+            return box if box.element_tag != "section" else None
+        first = children[0]
+        if min(pages_of[first.element]) == index:
+            return first
+        box = first
+
+
+def _detach(page_box, target) -> None:
+    for box in _boxes(page_box):
+        children = getattr(box, "children", None)
+        if children and any(child is target for child in children):
+            box.children = [child for child in children if child is not target]
+            return
+
+
+def _tag(element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag.rsplit("}", 1)[-1]
