@@ -89,6 +89,40 @@ def main() -> None:
     print("| --- | ---: |")
     for label, seconds in rows:
         print(f"| {label} | {seconds * 1000:.1f} ms |")
+    _continued_cost(renderer, repeat)
+
+
+def _continued_cost(renderer: Renderer, repeat: int) -> None:
+    """What the "(continued)" labels cost, as a ratio against the same render
+    without them, run interleaved (glutes for a client with no condition: its
+    stretches run on to page 2)."""
+    from takehome.render import continued
+
+    handout = build_handout(["glutes"], Client.create("Ana Silva"), date=dt.date(2026, 11, 25))
+    real = (continued.fixes, continued.place_labels)
+
+    def without():
+        continued.fixes, continued.place_labels = (lambda document: []), (lambda document: None)
+        try:
+            renderer.pdf(handout)
+        finally:
+            continued.fixes, continued.place_labels = real
+
+    times: dict[str, list[float]] = {"without labels (baseline)": [], "with labels": []}
+    for _ in range(repeat):
+        for label, action in (
+            ("without labels (baseline)", without),
+            ("with labels", lambda: renderer.pdf(handout)),
+        ):
+            start = time.perf_counter()
+            action()
+            times[label].append(time.perf_counter() - start)
+    base = statistics.median(times["without labels (baseline)"])
+    print("\n| glutes, no condition, PDF warm | median | vs baseline |")
+    print("| --- | ---: | ---: |")
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(f"| {label} | {median * 1000:.1f} ms | {median / base:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -454,7 +454,7 @@ def test_a_diary_prints_a_box_per_day_to_write_in(make_handout, renderer):
     data = renderer.pdf(make_handout(topics=("headaches-jaw",))).data
     text = pdf_text(data)
     assert "Headache diary" in text
-    assert "How bad: 0 (none) to 10 (worst), days 1-7: 1 2 3 4 5 6 7" in text
+    assert "Your worst headache each day: 0 (none) to 10 (worst), days 1-7: 1 2 3 4 5 6 7" in text
 
 
 def test_a_symlink_out_of_the_templates_folder_is_refused(tmp_path, make_handout):

@@ -158,7 +158,7 @@ def test_pregnancy_warning_signs_are_for_pregnant_clients_only():
         box = pregnant.condition_boxes[0]
         assert box.key == "pregnancy"
         assert "Bleeding or fluid from your vagina" in box.doctor
-        assert pregnant.when_to_call()["emergency"][0].startswith("If pregnant:")
+        assert pregnant.when_to_call()["emergency"][0].startswith("Heavy bleeding from your vagina")
         other = build_handout([key], Client.create("Bo"))
         calls = other.when_to_call()
         assert not other.condition_boxes
@@ -176,7 +176,7 @@ def test_prenatal_always_prints_the_pregnancy_box_and_its_signs():
         box = handout.condition_boxes[0]
         assert "Bleeding or fluid from your vagina" in box.doctor
         calls = handout.when_to_call()
-        assert calls["emergency"][0].startswith("If pregnant: heavy bleeding")
+        assert calls["emergency"][0].startswith("Heavy bleeding from your vagina")
         assert not any("Bleeding or fluid" in item for item in calls["doctor"])
 
 
@@ -211,7 +211,7 @@ def test_a_conditions_emergency_signs_join_the_red_box_once():
     # sentence of general's own item: printed once, in the topic's words.
     handout = build_handout(["general"], Client.create("Ana", ["pregnant"]))
     emergency = handout.when_to_call()["emergency"]
-    assert emergency[0].startswith("If pregnant: heavy bleeding")
+    assert emergency[0].startswith("Heavy bleeding from your vagina")
     breath = [item for item in emergency if "shortness of breath" in item]
     assert len(breath) == 1 and "blood clot in the lungs" in breath[0]
     assert handout.condition_boxes[0].emergency  # kept on the box for the red box
@@ -219,7 +219,7 @@ def test_a_conditions_emergency_signs_join_the_red_box_once():
 
 def test_a_diary_has_one_to_three_rows(tmp_path):
     text = LIBRARY.load("headaches-jaw").path.read_text(encoding="utf-8")
-    rows = 'rows = ["How bad: 0 (none) to 10 (worst)"]'
+    rows = 'rows = ["Your worst headache each day: 0 (none) to 10 (worst)"]'
     assert rows in text
     bad = tmp_path / "headaches-jaw.toml"
     bad.write_text(text.replace(rows, 'rows = ["a", "b", "c", "d"]'), encoding="utf-8")
