@@ -441,6 +441,19 @@ def test_a_section_over_three_pages_says_continued_on_each_new_page(
         assert page.count(label) == 1
 
 
+def test_a_label_the_page_break_would_cut_moves_its_section_to_the_next_page(
+    make_handout, renderer
+):
+    # First massage for a pregnant client on blood thinners: "After your
+    # massage" has room at the foot of page 1, its longer "(continued)" label
+    # not; the label once printed cut, as a bare heading on page 2.
+    handout = make_handout(topics=("first-massage",), conditions=["pregnant", "blood-thinners"])
+    pages = _page_texts(renderer.pdf(handout).data)
+    assert "After your" not in pages[0]
+    assert pages[1].count("After your massage") == 1
+    assert "(continued)" not in " ".join(pages)
+
+
 def test_a_section_that_starts_on_a_new_page_has_no_continued_label(make_handout, renderer):
     # General massage for a client with no condition: page 2 starts with the red
     # box, a new section, so no page says "(continued)".

@@ -8,10 +8,10 @@ absolutely positioned where the section starts. Once the handout is laid out:
   part on that page, in the side column;
 - every other label is taken out, so it is never drawn.
 
-Two cases need the handout laid out again first (``fixes``): a side heading that a
-page break would cut in two (its section moves to the next page), and a label
-taller than the part of its section on the new page (room is added under that
-part, so the label never overlaps the next section).
+Two cases need the handout laid out again first (``fixes``, up to twice): a side
+heading or label that a page break would cut in two (its section moves to the
+next page), and a label taller than the part of its section on the new page
+(room is added under that part, so the label never overlaps the next section).
 
 The boxes moved are WeasyPrint's laid-out boxes (``Page._page_box``): that is
 internal API, so the tests render real handouts and read the labels back.
@@ -42,16 +42,21 @@ class _Split:
 
 
 def fixes(document) -> list[Fix]:
-    """What to change so that every split section's label has a place."""
+    """What to change so that no side heading or label is cut by a page break and
+    every split section's label has room."""
+    cut = _cut(document)
     found = []
+    moved = set()
+    for section, heading, label in _side_sections(document):
+        if heading in cut or (label is not None and label in cut):
+            # Cut in two by a page break: the section starts the next page.
+            found.append(Fix(section, "break-before: page"))
+            moved.add(section)
     for split in _splits(document):
-        if split.heading is None or split.label is None:
-            continue
-        if split.heading in _cut_headings(document):
-            found.append(Fix(split.section, "break-before: page"))
+        if split.section in moved or split.label is None:
             continue
         short = split.label.margin_height() - split.first.height
-        if short > 0:
+        if short > 0.5:
             found.append(Fix(split.target.element, f"padding-bottom: {short:.2f}px"))
     return found
 
@@ -105,13 +110,43 @@ def _splits(document) -> list[_Split]:
     return found
 
 
-def _cut_headings(document) -> set[object]:
+def _cut(document) -> set[object]:
+    """Side headings and labels laid out on more than one page."""
     pages_of: dict[object, set[int]] = {}
     for index, page in enumerate(document.pages):
         for box in _boxes(page._page_box):
-            if box.element_tag == "h2":
+            if box.element_tag == "h2" or _is_label(box):
                 pages_of.setdefault(box.element, set()).add(index)
     return {element for element, pages in pages_of.items() if len(pages) > 1}
+
+
+def _side_sections(document) -> list[tuple[object, object, object | None]]:
+    """Each section with a side heading: (section, heading, label or None)."""
+    found = {}
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            if box.element_tag == "section" and box.element not in found:
+                heading = _side_heading(box.element)
+                if heading is not None:
+                    label = next(
+                        (c for c in box.element if LABEL_CLASS in (c.get("class") or "").split()),
+                        None,
+                    )
+                    found[box.element] = (box.element, heading, label)
+    return list(found.values())
+
+
+# The label's place and look: beside its heading, out of the flow (it is moved
+# or dropped after layout). Given to WeasyPrint before the templates' print.css,
+# which may restyle it, so that a stylesheet from before the labels existed
+# never shows them in the text.
+LABEL_CSS = """
+section > .continued-label {
+  position: absolute; top: 0; left: -1.5in; width: 1.32in; margin: 0;
+  padding-top: 1pt; border-top: 2pt solid var(--brand, #2f5d62);
+  color: var(--brand, #2f5d62); font-size: 11pt; font-weight: bold; line-height: 1.15;
+}
+"""
 
 
 def _boxes(box):

@@ -207,7 +207,7 @@ class Renderer:
                 for f in fonts.font_faces()
             )
             self._css = weasyprint.CSS(
-                string=faces + self._stylesheet_text(),
+                string=faces + continued.LABEL_CSS + self._stylesheet_text(),
                 base_url=sheet.as_uri(),
                 url_fetcher=self._fetcher,
                 font_config=self._font_config,
@@ -274,10 +274,13 @@ class Renderer:
         "(continued)" there (render/continued.py)."""
         options = {"font_config": self._font_config, "stylesheets": [self._print_stylesheet()]}
         document = source.render(**options)
-        found = continued.fixes(document)
-        if found:
-            # A cut side heading or a label with no room: lay it out once more
-            # (kept even if it costs a page: a heading cut in two is worse).
+        for _ in range(2):
+            # A cut side heading or a label with no room: lay it out again (kept
+            # even if it costs a page: a heading cut in two is worse), and check
+            # again, since moving a section moves the breaks after it.
+            found = continued.fixes(document)
+            if not found:
+                break
             continued.apply(found)
             document = source.render(**options)
         continued.place_labels(document)
