@@ -31,6 +31,9 @@ class RenderOptions:
     """Rendering choices for one handout (hashable: a batch worker's cache key)."""
 
     paper: str = DEFAULT_PAPER
+    # A tagged PDF/UA-1 (structure, reading order, language, alt text) for screen
+    # readers; off only to compare its cost (bench/render.py).
+    tagged: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paper", check_paper(self.paper, "paper"))

@@ -248,7 +248,11 @@ class Renderer:
             document = self._layout(source)
             self._refuse_attachments(document)
             _set_metadata(document.metadata, handout, fingerprint, made_by)
-            data = document.write_pdf(custom_metadata=True, attachments=None)
+            data = document.write_pdf(
+                custom_metadata=True,
+                attachments=None,
+                pdf_variant="pdf/ua-1" if self.options.tagged else None,
+            )
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TakehomeError(f"rendering stopped: {cause}") from None
