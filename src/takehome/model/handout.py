@@ -242,10 +242,10 @@ def build_handout(
     # A sign the red box already gives (an item, or a sentence of one) is not
     # listed again in a condition's box.
     listed = {
-        _sentence_key(sentence)
+        key
         for each in loaded
         for item in (*each.topic.when_to_call.doctor, *each.topic.when_to_call.emergency)
-        for sentence in (item, *_SENTENCE_END.split(item))
+        for key in _sentence_keys(item)
     }
     for key in client.conditions:
         entry = shared.conditions.get(key)

@@ -34,8 +34,7 @@ class Fix:
 
 @dataclass
 class _Split:
-    section: object  # the section's element
-    heading: object  # its side heading's element
+    section: object  # the section's element (one with a side heading)
     label: object | None  # its label's laid-out box (on the page where it starts)
     first: object  # the section's box on the page it runs on to
     target: object  # the first box on that page inside the section
@@ -103,10 +102,9 @@ def _splits(document) -> list[_Split]:
             if min(pages_of[section]) == index:
                 continue  # starts on this page
             seen.add(section)
-            heading = _side_heading(section)
             target = _first_on_page(box, pages_of, index)
-            if heading is not None and target is not None:
-                found.append(_Split(section, heading, labels.get(section), box, target))
+            if _side_heading(section) is not None and target is not None:
+                found.append(_Split(section, labels.get(section), box, target))
     return found
 
 
