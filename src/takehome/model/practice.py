@@ -40,6 +40,31 @@ class Practice:
         return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
 
     @property
+    def phone_link(self) -> str | None:
+        """The phone as a ``tel:`` link (digits and a leading +), or None."""
+        if not self.phone:
+            return None
+        digits = re.sub(r"[^0-9]", "", self.phone)
+        plus = "+" if self.phone.lstrip().startswith("+") else ""
+        return f"tel:{plus}{digits}" if digits else None
+
+    def contact_links(self) -> list[tuple[str, str | None]]:
+        """Phone, email and website as (printed text, link): the body's contact line.
+
+        The footer prints the same, but a page's footer is an artifact that screen
+        readers skip and links there could not be tagged, so the body has them too.
+        """
+        links: list[tuple[str, str | None]] = []
+        if self.phone:
+            links.append((self.phone, self.phone_link))
+        if self.email:
+            links.append((self.email, f"mailto:{self.email}"))
+        if self.website:
+            has_scheme = re.match(r"^https?://", self.website, re.IGNORECASE)
+            links.append((self.website, self.website if has_scheme else f"https://{self.website}"))
+        return links
+
+    @property
     def booking_display(self) -> str | None:
         """The booking link as printed: without "https://", which the QR code keeps."""
         if not self.booking_link:

@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fonts
+from takehome.render import continued, fonts, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -94,6 +94,55 @@ def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
             )
 
     return SandboxedURLFetcher()
+
+
+class _ImagesWithoutAlt(logging.Filter):
+    """Turn WeasyPrint's "no required alt description" into takehome's own words.
+
+    An ``<img alt="">`` is decoration by HTML's rules: it becomes an artifact
+    (tagging.py), so the message is dropped. An image with no alt at all becomes
+    an artifact too, but the therapist is told which image to describe. Filtered
+    on the logger itself, so no handler ever sees WeasyPrint's version.
+    """
+
+    _PATTERN = re.compile(r'^Image "(?P<src>.*)" has no required alt description$')
+
+    def __init__(self, html: str, where: Path):
+        super().__init__()
+        self.decorative = _decorative_images(html)
+        self.where = where
+        self.missing: list[str] = []
+
+    def filter(self, record):
+        match = self._PATTERN.match(record.getMessage())
+        if not match:
+            return True
+        src = match["src"]
+        if src not in self.decorative:
+            name = "an image" if src.startswith("data:") else f"the image {src}"
+            note = (
+                f"{self.where}: {name} has no alt text, so a screen reader skips it; "
+                'add alt="what it shows" to its <img>, or alt="" if it is only decoration'
+            )
+            if note not in self.missing:
+                self.missing.append(note)
+        return False
+
+
+def _decorative_images(html: str) -> set[str]:
+    """The src of every ``<img>`` whose alt is given and empty."""
+    from html.parser import HTMLParser
+
+    found: set[str] = set()
+
+    class _Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            if tag == "img" and values.get("alt") == "" and values.get("src"):
+                found.add(values["src"])
+
+    _Images().feed(html)
+    return found
 
 
 class _WarningCollector(logging.Handler):
@@ -235,8 +284,10 @@ class Renderer:
             self._font_config = FontConfiguration()
             self._fetcher = _make_url_fetcher(self.allowed_roots)
         collector = _WarningCollector()
+        alt_filter = _ImagesWithoutAlt(html, self.template_dirs[0])
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
+        logger.addFilter(alt_filter)
         self._fetcher.refused.clear()
         try:
             source = weasyprint.HTML(
@@ -253,6 +304,8 @@ class Renderer:
                 attachments=None,
                 pdf_variant="pdf/ua-1" if self.options.tagged else None,
             )
+            if self.options.tagged:
+                data = tagging.finish_tagging(data)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TakehomeError(f"rendering stopped: {cause}") from None
@@ -269,9 +322,11 @@ class Renderer:
             ) from None
         finally:
             logger.removeHandler(collector)
+            logger.removeFilter(alt_filter)
         if self._fetcher.refused:
             raise TakehomeError(f"rendering stopped: {self._fetcher.refused[0]}")
-        return Rendered(data=data, warnings=_explain(collector.messages), fingerprint=fingerprint)
+        warnings = alt_filter.missing + _explain(collector.messages)
+        return Rendered(data=data, warnings=warnings, fingerprint=fingerprint)
 
     def _layout(self, source):
         """Lay the handout out, and label each section that runs on to a new page
