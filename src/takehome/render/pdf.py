@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fonts, tagging
+from takehome.render import continued, fonts, margins, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -333,6 +333,14 @@ class Renderer:
         "(continued)" there (render/continued.py)."""
         options = {"font_config": self._font_config, "stylesheets": [self._print_stylesheet()]}
         document = source.render(**options)
+        grown = margins.grown_margins(document)
+        if grown:
+            # A long name (or large print) needs taller margins than print.css gives.
+            import weasyprint
+
+            extra = weasyprint.CSS(string=grown, font_config=self._font_config)
+            options["stylesheets"] = [*options["stylesheets"], extra]
+            document = source.render(**options)
         for _ in range(2):
             # A cut side heading or a label with no room: lay it out again (kept
             # even if it costs a page: a heading cut in two is worse), and check
