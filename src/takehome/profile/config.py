@@ -106,6 +106,8 @@ class OutputSection(_Section):
 
     paper: str = DEFAULT_PAPER
     folder: Path = DEFAULT_OUTPUT_DIR
+    # Every handout in large print unless a command or a CSV row says otherwise.
+    large_print: bool = False
 
     @field_validator("paper")
     @classmethod

@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fonts, margins, tagging
+from takehome.render import continued, fill, fonts, margins, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -31,6 +31,7 @@ from takehome.render.warning_text import UNPRINTABLE
 
 HANDOUT_TEMPLATE = "handout.html.j2"
 STYLESHEET = "print.css"
+LARGE_PRINT_STYLESHEET = "large-print.css"  # laid over print.css for large print
 
 
 @dataclass
@@ -175,20 +176,30 @@ class Renderer:
         self._fetcher = None
         self._css = None
 
-    def _stylesheet(self) -> Path:
+    def _stylesheet(self, name: str = STYLESHEET) -> Path:
         for folder in self.template_dirs:
-            if (folder / STYLESHEET).is_file():
-                return folder / STYLESHEET
+            if (folder / name).is_file():
+                return folder / name
         places = ", ".join(str(folder) for folder in self.template_dirs)
-        raise TakehomeError(f"{STYLESHEET}: not found in {places}; add it there")
+        raise TakehomeError(f"{name}: not found in {places}; add it there")
 
-    def _stylesheet_text(self) -> str:
-        sheet = self._stylesheet()
+    def _read_stylesheet(self, name: str) -> str:
+        sheet = self._stylesheet(name)
         data = read_regular(sheet, limit=TEMPLATE_LIMIT, what="a stylesheet")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise TakehomeError(f"{sheet}: not UTF-8 text; save it as UTF-8") from None
+
+    def _large_print_text(self) -> str:
+        """large-print.css for a large-print handout, else nothing."""
+        if not self.options.large_print:
+            return ""
+        return "\n" + self._read_stylesheet(LARGE_PRINT_STYLESHEET)
+
+    def _stylesheet_text(self) -> str:
+        """print.css, and large-print.css after it for a large-print handout."""
+        return self._read_stylesheet(STYLESHEET) + self._large_print_text()
 
     def html(self, handout: Handout, standalone: bool = False, *, _prebuilt: bool = False) -> str:
         """Render the handout's HTML; template errors name the template file and line.
@@ -219,6 +230,8 @@ class Renderer:
         else:
             head_css = "".join(_font_face_rule(face) for face in faces) + page
             href = stylesheet.as_uri()
+        # Large print is laid over the linked print.css, so it comes after the link.
+        after_css = self._large_print_text() if href else ""
         return {
             "handout": handout,
             "client": handout.client,
@@ -228,6 +241,7 @@ class Renderer:
             # Our own CSS (never client data): safe to place unescaped.
             "head_css": Markup(head_css),
             "stylesheet_href": href,
+            "after_css": Markup(after_css),
             # The names templates customised before 0.2 still use.
             "standalone": standalone,
             "prebuilt": prebuilt,
@@ -329,18 +343,33 @@ class Renderer:
         return Rendered(data=data, warnings=warnings, fingerprint=fingerprint)
 
     def _layout(self, source):
-        """Lay the handout out, and label each section that runs on to a new page
-        "(continued)" there (render/continued.py)."""
-        options = {"font_config": self._font_config, "stylesheets": [self._print_stylesheet()]}
-        document = source.render(**options)
+        """Lay the handout out: margins that hold the header and footer, a
+        "(continued)" label where a section runs on to a new page, and no nearly
+        empty last page. One layout in the common case; more only when needed."""
+        import weasyprint
+
+        stylesheets = [self._print_stylesheet()]
+
+        def render():
+            return source.render(font_config=self._font_config, stylesheets=stylesheets)
+
+        document = render()
         grown = margins.grown_margins(document)
         if grown:
             # A long name (or large print) needs taller margins than print.css gives.
-            import weasyprint
+            stylesheets.append(weasyprint.CSS(string=grown, font_config=self._font_config))
+            document = render()
+        document = self._fix_continued(document, render)
+        if fill.nearly_empty(document):
+            fill.tighten(source)
+            tighter = self._fix_continued(render(), render)
+            if len(tighter.pages) < len(document.pages) or not fill.nearly_empty(tighter):
+                document = tighter
+        continued.place_labels(document)
+        return document
 
-            extra = weasyprint.CSS(string=grown, font_config=self._font_config)
-            options["stylesheets"] = [*options["stylesheets"], extra]
-            document = source.render(**options)
+    @staticmethod
+    def _fix_continued(document, render):
         for _ in range(2):
             # A cut side heading or a label with no room: lay it out again (kept
             # even if it costs a page: a heading cut in two is worse), and check
@@ -349,8 +378,7 @@ class Renderer:
             if not found:
                 break
             continued.apply(found)
-            document = source.render(**options)
-        continued.place_labels(document)
+            document = render()
         return document
 
     def _refuse_attachments(self, document) -> None:
