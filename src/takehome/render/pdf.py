@@ -365,6 +365,13 @@ class Renderer:
             tighter = self._fix_continued(render(), render)
             if len(tighter.pages) < len(document.pages) or not fill.nearly_empty(tighter):
                 document = tighter
+            else:
+                fill.untighten(source)
+        if fill.nearly_empty(document) and (element := fill.to_push(document, source)) is not None:
+            fill.push(element)
+            pushed = self._fix_continued(render(), render)
+            if len(pushed.pages) <= len(document.pages) and not fill.nearly_empty(pushed):
+                document = pushed
         continued.place_labels(document)
         return document
 
