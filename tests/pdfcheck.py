@@ -227,3 +227,38 @@ def header_rule_and_text(data: bytes, page_number: int = 0):
     ]
     rule = max(rules, key=lambda band: band[1]) if rules else None
     return rule, [box for box in chars if box[1] > height / 2]
+
+
+def box_sizes(data: bytes) -> list[float]:
+    """The side, in points, of every small square drawn (the checklist's boxes,
+    the week's tick boxes): what a client ticks with a pen."""
+    document = pypdfium2.PdfDocument(data)
+    sides = []
+    for number in range(len(document)):
+        for obj in document[number].get_objects(max_depth=5):
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            left, bottom, right, top = obj.get_bounds()
+            width, height = right - left, top - bottom
+            # A box's border is drawn as the area between two rectangles (many
+            # segments); the timeline's dots are single filled circles.
+            outlined = pdfium_c.FPDFPath_CountSegments(obj.raw) >= 10
+            if outlined and 4 < width < 30 and abs(width - height) < 0.5:
+                sides.append(round(width, 1))
+    return sides
+
+
+def overflow(data: bytes, margin: float) -> list[tuple[int, str]]:
+    """Characters drawn less than ``margin`` points from the paper's left or
+    right edge: text that ran out of its column."""
+    document = pypdfium2.PdfDocument(data)
+    found = []
+    for number in range(len(document)):
+        page_ = document[number]
+        width = page_.get_width()
+        textpage = page_.get_textpage()
+        for index in range(textpage.count_chars()):
+            left, _, right, _ = textpage.get_charbox(index)
+            if right > left and (left < margin or right > width - margin):
+                found.append((number, textpage.get_text_range(index, 1)))
+    return found

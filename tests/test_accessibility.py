@@ -21,10 +21,12 @@ from PIL import Image
 
 from conftest import pdf_reader
 from pdfcheck import (
+    box_sizes,
     glyph_sizes,
     header_rule_and_text,
     link_uris,
     outline,
+    overflow,
     pdf_ua_failures,
     structure,
     text_colours,
@@ -272,13 +274,25 @@ def test_large_print_is_one_column_flush_left_with_line_spacing_of_1_5(large_pdf
     assert min(gaps) >= 26.9, sorted(gaps)[:5]
 
 
-def test_no_handout_ends_on_a_nearly_empty_page_in_large_print(large):
+def test_large_print_tick_boxes_grow_with_the_text_and_nothing_runs_off_the_page(
+    branded_pdf, large_pdf
+):
+    usual, large = box_sizes(branded_pdf), box_sizes(large_pdf)
+    assert len(large) >= 20  # the checklist and a week of ticks
+    assert min(large) >= 13 and min(large) >= 1.5 * min(usual), (min(usual), min(large))
+    # The margins are half an inch: no text comes nearer the edge than that.
+    assert overflow(large_pdf, 0.5 * 72 - 1) == []
+    assert overflow(branded_pdf, 0.6 * 72 - 1) == []
+
+
+def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_page(large):
     import pypdfium2
 
     from takehome.model.topic import TopicLibrary
 
     for key in sorted(TopicLibrary().keys()):
         data = large.pdf(_handout((key,), (), practice=Practice(phone="555-0142"))).data
+        assert pdf_ua_failures(data) == [], key
         document = pypdfium2.PdfDocument(data)
         last = document[len(document) - 1]
         height = last.get_height()
