@@ -115,11 +115,13 @@ def test_the_pdf_is_marked_with_its_language_title_and_structure(branded_pdf):
         assert str(pdf.Root.Lang) == "en"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert str(pdf.docinfo.Title) == "Glute Massage for Ana Silva"
-    figures = [text for tag, text in structure(branded_pdf) if tag == "Figure"]
-    assert figures, "the booking QR code is a Figure"
     with pikepdf.open(io.BytesIO(branded_pdf)) as pdf:
         alts = _figure_alts(pdf.Root.StructTreeRoot)
-    assert alts == [f"QR code for {BOOKING}"]
+    # The logo of the first page's header, and the booking QR code.
+    assert alts == [
+        "Riverside Massage logo",
+        "QR code to book your next visit online; the link is printed beside it",
+    ]
 
 
 def _figure_alts(node) -> list[str]:
@@ -154,11 +156,13 @@ def test_a_screen_reader_hears_the_handout_in_reading_order(branded_pdf):
 def test_the_running_header_and_footer_are_artifacts_and_the_body_has_their_details(
     branded_pdf,
 ):
-    tagged = " ".join(words for _, words in structure(branded_pdf))
-    # The page margins are skipped by a screen reader ...
+    tagged = structure(branded_pdf)[0][1]  # the whole tree's text, in reading order
+    # The page margins are skipped by a screen reader; the first page's header
+    # is read once, first ...
     assert "Page 1 of" not in tagged
-    assert "Prepared for" not in tagged
-    # ... and their contact details are in the tagged body, once.
+    assert tagged.count("Prepared for Ana Silva on November 26, 2026") == 1
+    assert tagged.index("Prepared for") < tagged.index("Glute Massage")
+    # ... and the footer's contact details are in the tagged body.
     for detail in ("+1 555-0142", "hello@riverside.example", "riverside.example", "12 River Road"):
         assert detail in tagged, detail
     # The printed page still shows them.
@@ -175,8 +179,8 @@ def test_the_links_click_through(branded_pdf):
     }
 
 
-def test_the_outline_puts_the_note_and_warning_signs_at_the_top_level(renderer):
-    data = renderer.pdf(_handout(("glutes", "neck-shoulders"), ())).data
+def test_the_outline_and_the_headings_put_the_note_and_warning_signs_at_the_top(renderer):
+    data = renderer.pdf(_handout(("glutes", "neck-shoulders"), ("pregnant",))).data
     marks = outline(data)
     top = [title for level, title in marks if level == 1]
     assert top == [
@@ -186,12 +190,31 @@ def test_the_outline_puts_the_note_and_warning_signs_at_the_top_level(renderer):
         "When to call your therapist or a doctor",
     ]
     assert (2, "Stretches and exercises at home") in marks
+    assert (2, "For you: Pregnancy") in marks
+    assert (3, "Call your midwife or doctor now, day or night, if you have:") in marks
+    # A screen reader's list of headings has the same levels as the outline.
+    levels = {"H1": 1, "H2": 2, "H3": 3}
+    headings = [
+        (levels[tag], re.sub(r"\s+", "", text)) for tag, text in structure(data) if tag in levels
+    ]
+    assert [(level, re.sub(r"\s+", "", title)) for level, title in marks] == headings
+
+
+def test_a_continued_label_is_printed_but_not_read_aloud(renderer):
+    # With no condition, the glute stretches run on to page 2.
+    data = renderer.pdf(_handout(conditions=(), practice=Practice(phone="555-0142"))).data
+    assert "(continued)" in pdf_reader(data).pages[1].extract_text()
+    assert not [text for _, text in structure(data) if "(continued)" in text]
+    assert pdf_ua_failures(data) == []
 
 
 def test_a_decorative_template_image_is_an_artifact_and_a_described_one_a_figure(
     tmp_path, make_handout
 ):
-    folder = _templates(tmp_path, '<img src="dot.png" alt=""><img src="dot.png" alt="A dot">')
+    folder = _templates(
+        tmp_path,
+        '<img src="dot.png" alt=""><img src="dot.png" alt="  "><img src="dot.png" alt="A dot">',
+    )
     data = Renderer([folder]).pdf(make_handout()).data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert _figure_alts(pdf.Root.StructTreeRoot) == ["A dot"]
@@ -257,20 +280,28 @@ def test_large_print_is_18pt_and_up_everywhere_with_bold_headings_of_20_to_22pt(
 def test_large_print_is_one_column_flush_left_with_line_spacing_of_1_5(large_pdf):
     height = float(pdf_reader(large_pdf).pages[0].mediabox.height)
     lines: dict[tuple[int, float], float] = {}
+    sizes: dict[tuple[int, float], float] = {}
     for run in text_runs(large_pdf):
-        # The body only: the header and footer are in the page margins.
-        if 0.62 * 72 < run.y < height - 1.12 * 72:
+        # The body only: below the header (in the text on page 1), above the footer.
+        if 0.9 * 72 < run.y < height - 1.3 * 72:
             key = (run.page, run.y)
             lines[key] = min(lines.get(key, run.x), run.x)
-    # One column, flush left: every line starts within the left inch (its
-    # bullet or box, or the text itself), never beside another column.
-    margin = 0.5 * 72
+            sizes[key] = max(sizes.get(key, 0), run.size)
+    # One column, flush left: every line starts within an inch of the margin
+    # (its bullet or box, or the text itself), never beside another column.
+    margin = 0.75 * 72
     assert max(lines.values()) < margin + 72, max(lines.items(), key=lambda item: item[1])
-    # Line spacing 1.5 at 18pt: baselines at least 27pt apart.
+    # Line spacing 1.5 at 18pt: the baselines of two lines of text in a row at
+    # least 27pt apart (27pt too from a 20pt heading's line to the next).
     gaps = []
     for page in {page for page, _ in lines}:
         baselines = sorted((y for p, y in lines if p == page), reverse=True)
-        gaps += [a - b for a, b in itertools.pairwise(baselines)]
+        gaps += [
+            a - b
+            for a, b in itertools.pairwise(baselines)
+            if sizes[(page, a)] == sizes[(page, b)] == 18
+        ]
+    assert len(gaps) > 50
     assert min(gaps) >= 26.9, sorted(gaps)[:5]
 
 
@@ -280,8 +311,8 @@ def test_large_print_tick_boxes_grow_with_the_text_and_nothing_runs_off_the_page
     usual, large = box_sizes(branded_pdf), box_sizes(large_pdf)
     assert len(large) >= 20  # the checklist and a week of ticks
     assert min(large) >= 13 and min(large) >= 1.5 * min(usual), (min(usual), min(large))
-    # The margins are half an inch: no text comes nearer the edge than that.
-    assert overflow(large_pdf, 0.5 * 72 - 1) == []
+    # The side margins are 0.75in: no text comes nearer the edge than that.
+    assert overflow(large_pdf, 0.75 * 72 - 1) == []
     assert overflow(branded_pdf, 0.6 * 72 - 1) == []
 
 
@@ -308,9 +339,9 @@ def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_pa
     bottoms = [
         textpage.get_charbox(i)[1]
         for i in range(textpage.count_chars())
-        if 0.62 * 72 < textpage.get_charbox(i)[1] < height - 1.12 * 72
+        if 0.9 * 72 < textpage.get_charbox(i)[1] < height - 1.3 * 72
     ]
-    used = (height - 1.12 * 72 - min(bottoms)) / (height - 1.74 * 72)
+    used = (height - 1.3 * 72 - min(bottoms)) / (height - 2.2 * 72)
     assert len(document) == 1 or used >= 0.25, (len(document), used)
 
 
@@ -375,11 +406,18 @@ LONGEST_CLIENT = (LONG_CLIENT + " " + LONG_CLIENT)[:120]  # the longest name a c
 LONGEST_PRACTICE = ("The Riverside Therapeutic Massage and Wellness Collective " * 6)[:300].strip()
 
 
-@pytest.mark.parametrize("paper", ["letter", "a4"])
+NO_SPACES = ("Wolfeschlegelsteinhausenbergerdorff" * 4)[:120]
+
+
 @pytest.mark.parametrize(
-    ("client", "practice_name"),
-    [(LONG_CLIENT, "Riverside Massage"), (LONGEST_CLIENT, LONGEST_PRACTICE)],
-    ids=["80-character client", "longest client and practice"],
+    ("client", "practice_name", "paper"),
+    [
+        (LONG_CLIENT, "Riverside Massage", "letter"),
+        (LONG_CLIENT, "Riverside Massage", "a4"),
+        (LONGEST_CLIENT, LONGEST_PRACTICE, "letter"),
+        (NO_SPACES, NO_SPACES[:60], "a4"),
+    ],
+    ids=["80-character client", "80-character client, A4", "longest names", "no spaces, A4"],
 )
 def test_a_name_of_any_length_never_touches_the_header_rule(paper, client, practice_name):
     practice = Practice(name=practice_name, phone="555-0142", logo_data_url=_logo())
@@ -396,8 +434,8 @@ def test_a_name_of_any_length_never_touches_the_header_rule(paper, client, pract
             assert not overlaps, (number, box, rule)
         # All of the header is on the paper, clear of its edge.
         assert max(box[3] for box in above) <= page_height - 0.15 * 72
-    text = re.sub(r"\s+", " ", pdf_reader(data).pages[0].extract_text())
-    assert client.split()[-1] in text
+    text = re.sub(r"\s+", "", pdf_reader(data).pages[0].extract_text())
+    assert re.sub(r"\s+", "", client) in text
 
 
 # -- Choosing large print ----------------------------------------------------------------
@@ -407,14 +445,14 @@ def test_a_large_print_column_says_yes_or_no_per_row(tmp_path):
     path = tmp_path / "clients.csv"
     path.write_text(
         "Name,Topics,Large Print\nAna Silva,glutes,yes\nBo Chen,glutes,no\n"
-        "Cy Diaz,glutes,\nDee Ek,glutes,maybe\n",
+        "Cy Diaz,glutes,\nDee Ek,glutes,agreed\n",
         encoding="utf-8",
     )
     rows = read_clients(path).rows
     assert [row.large_print for row in rows] == [True, False, None, None]
     assert rows[3].error == (
-        "row 5: Large Print: 'maybe' is not yes or no; write yes or no "
-        "(or leave it empty for the usual print)"
+        "row 5: Large Print: 'agreed' is not yes or no; write yes or no "
+        "(or leave it empty for the command's choice)"
     )
 
 
@@ -452,3 +490,63 @@ def test_make_large_print_from_the_flag_and_from_the_profile(tmp_path, monkeypat
     assert [p.name for p in (tmp_path / "handouts-out").glob("*bo-chen*")] == [
         "2026-11-26_bo-chen_glutes.html".replace("2026-11-26", dt.date.today().isoformat())
     ]
+
+
+# -- Links and scripts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "link"),
+    [
+        ("555-0142", "tel:5550142"),
+        ("+1 555-0142", "tel:+15550142"),
+        ("+44 (0)20 7946 0958", "tel:+442079460958"),
+        ("555-0142 ext 3", "tel:5550142;ext=3"),
+        ("1-800-FLOWERS", "tel:18003569377"),
+        ("555-0100 / 555-0101", "tel:5550100"),
+        ("ask at the desk", None),
+    ],
+)
+def test_the_phone_link_dials_the_number_as_written(phone, link):
+    from takehome.model.practice import tel_link
+
+    assert tel_link(phone) == link
+
+
+def test_an_email_or_website_that_is_no_address_is_printed_but_not_linked():
+    practice = Practice(email="info (at) calm.example", website="javascript:alert(1)")
+    assert practice.contact_links() == [
+        ("info (at) calm.example", None),
+        ("javascript:alert(1)", None),
+    ]
+    linked = Practice(email="hi@calm.example", website="calm.example/book")
+    assert [link for _, link in linked.contact_links()] == [
+        "mailto:hi@calm.example",
+        "https://calm.example/book",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["Анна Иванова", "Νίκος Παπαδόπουλος", "Nguyễn Thị Minh Khai", "فاطمة الزهراء"]
+)
+def test_names_in_other_scripts_pass_pdf_ua_in_the_bold_header(renderer, name):
+    # Bold Greek, Cyrillic, Vietnamese and Arabic come from a variable font:
+    # the glyphs laid out and embedded must be the same instance, and a
+    # cluster's second glyph must map to some text.
+    practice = Practice(name=f"{name} Massage", phone="555-0142")
+    data = renderer.pdf(_handout(conditions=(), name=name, practice=practice)).data
+    assert pdf_ua_failures(data) == []
+
+
+def test_config_set_stores_large_print_as_true_and_init_shows_the_setting(tmp_path):
+    runner = CliRunner()
+    profile = tmp_path / "takehome.toml"
+    result = runner.invoke(cli, ["init", "--no-input", "--name", "Riverside", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "# large_print = true" in profile.read_text()
+    env = {"TAKEHOME_CONFIG": str(profile)}
+    result = runner.invoke(cli, ["config", "set", "output.large_print", "yes"], env=env)
+    assert result.output == f"Set output.large_print = true in {profile}\n"
+    assert "\nlarge_print = true\n" in profile.read_text()
+    result = runner.invoke(cli, ["config", "set", "output.large_print", "maybe"], env=env)
+    assert "output.large_print: 'maybe' is not yes or no; give true or false" in result.output

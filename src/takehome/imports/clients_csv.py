@@ -69,11 +69,14 @@ COLUMN_ALIASES = {
         *("nextappt", "nextvisitdate"),
     ),
     "paper": ("paper", "papersize"),
-    "large_print": ("largeprint", "largetext", "largetype", "bigprint"),
+    "large_print": ("largeprint", "largetext", "largetype", "largefont", "bigprint"),
     "consent": ("emailok", "consent", "emailconsent", "oktoemail", "mayemail", "emailoptin"),
 }
 _YES = {"yes", "y", "true", "1", "x", "ok", "agreed"}
 _NO = {"no", "n", "false", "0", "declined"}
+# A Large Print cell: yes or no, not consent's "agreed" or "declined".
+_PRINT_YES = {"yes", "y", "true", "1", "x"}
+_PRINT_NO = {"no", "n", "false", "0"}
 _ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
 # Yes/no columns that say an appointment did not happen ("Canceled" TRUE).
 FLAG_COLUMNS = (
@@ -840,7 +843,7 @@ def client_row(
     answer = consent.casefold()
     agreed = True if answer in _YES else False if answer in _NO else None
     size = large_print.strip().casefold()
-    large = True if size in _YES else False if size in _NO else None
+    large = True if size in _PRINT_YES else False if size in _PRINT_NO else None
     extra = {"service": service, "not_held": not_held, "staff": staff, "large_print": large}
     try:
         if answer and agreed is None:
@@ -850,7 +853,7 @@ def client_row(
         if size and large is None:
             raise TakehomeError(
                 f"{where}: {labels['large_print']}: '{large_print}' is not yes or no; "
-                "write yes or no (or leave it empty for the usual print)"
+                "write yes or no (or leave it empty for the command's choice)"
             )
         if not name:
             raise TakehomeError(f"{where}: no name; fill in the {labels['name']} column")

@@ -8,7 +8,7 @@ back: smaller gaps between paragraphs, items and boxes, never smaller text, and
 in large print never a line spacing under 1.5. If the last page is still nearly
 empty, the page before it gives up its last lines: a page break goes before the
 lowest paragraph, item or box that moves enough (with the heading above it),
-so the last page is at least a quarter full.
+so the last page is at least a quarter full; never inside a list.
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ def untighten(source) -> None:
         del root.attrib["class"]
 
 
-# What a page break may go before: whole paragraphs, items, boxes and sections.
-_MOVABLE = {"p", "li", "section", "aside", "div", "ol", "ul", "h2", "h3", "table"}
+# What a page break may go before: whole paragraphs, lists, boxes and sections,
+# never an item in the middle of its list (it would leave the list's heading).
+_MOVABLE = {"p", "section", "aside", "div", "ol", "ul", "h2", "h3", "table"}
 _HEADINGS = {"h1", "h2", "h3"}
 
 

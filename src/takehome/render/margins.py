@@ -32,22 +32,28 @@ def _content_height(margin_box) -> float:
 
 
 def grown_margins(document) -> str | None:
-    """An ``@page`` rule with the margins the first page's header and footer
-    need, or None when print.css's margins already hold them."""
-    if not document.pages:
+    """An ``@page`` rule with the margins the pages' headers and footers need,
+    or None when the stylesheets' margins already hold them.
+
+    Every page is measured (the first has its header in the text, so no top
+    margin box; a therapist's stylesheet may give left and right pages their
+    own margins, which this rule does not override)."""
+    need: dict[str, float] = {}  # "margin-top" / "margin-bottom": px
+    for page in document.pages:
+        page_box = page._page_box
+        for box in page_box.children:
+            keyword = getattr(box, "at_keyword", "") or ""
+            if not keyword.startswith(("@top", "@bottom")) or not box.children:
+                continue
+            height = _content_height(box) + box.padding_top + box.padding_bottom + EDGE
+            side, margin = (
+                ("margin-top", page_box.margin_top)
+                if keyword.startswith("@top")
+                else ("margin-bottom", page_box.margin_bottom)
+            )
+            if height > margin + _SLACK:
+                need[side] = max(need.get(side, 0.0), height)
+    if not need:
         return None
-    page = document.pages[0]._page_box
-    top, bottom = page.margin_top, page.margin_bottom
-    need_top, need_bottom = top, bottom
-    for box in page.children:
-        keyword = getattr(box, "at_keyword", "") or ""
-        if not keyword.startswith(("@top", "@bottom")) or not box.children:
-            continue
-        need = _content_height(box) + box.padding_top + box.padding_bottom + EDGE
-        if keyword.startswith("@top"):
-            need_top = max(need_top, need)
-        else:
-            need_bottom = max(need_bottom, need)
-    if need_top <= top + _SLACK and need_bottom <= bottom + _SLACK:
-        return None
-    return f"@page {{ margin-top: {need_top:.2f}px; margin-bottom: {need_bottom:.2f}px; }}"
+    rules = " ".join(f"{side}: {px:.2f}px;" for side, px in sorted(need.items()))
+    return f"@page {{ {rules} }}"

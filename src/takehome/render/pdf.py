@@ -139,7 +139,8 @@ def _decorative_images(html: str) -> set[str]:
     class _Images(HTMLParser):
         def handle_starttag(self, tag, attrs):
             values = dict(attrs)
-            if tag == "img" and values.get("alt") == "" and values.get("src"):
+            alt = values.get("alt")
+            if tag == "img" and alt is not None and not alt.strip() and values.get("src"):
                 found.add(values["src"])
 
     _Images().feed(html)

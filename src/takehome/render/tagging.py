@@ -9,13 +9,19 @@ backgrounds WeasyPrint already marks so. This module rewrites the marked-content
 operators of those parts with pikepdf and takes their elements out of the tree.
 
 The practice and client named in the header are in the tagged body too (the
-first page's header is part of the document, see handout.html.j2), so nothing a
+first page's header is part of the document, see base.html.j2), so nothing a
 listener needs is lost.
+
+One repair rides along: WeasyPrint maps a glyph that is the second part of a
+cluster (an Arabic ligature's piece, a Vietnamese stacked accent) to no text at
+all (``<0055> <>``), which PDF/UA counts as a glyph with no Unicode. Such a glyph
+is mapped to U+200B, a zero-width space: nothing is read or copied for it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 
@@ -45,7 +51,8 @@ def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
 
 
 def _drop_decorative_figures(root: pikepdf.Object) -> None:
-    """Take Figure elements without /Alt (an ``alt=""`` image) out of the tree."""
+    """Take Figure elements without /Alt (an ``alt=""`` image, or one of spaces)
+    out of the tree."""
     stack = [root]
     while stack:
         node = stack.pop()
@@ -57,7 +64,7 @@ def _drop_decorative_figures(root: pikepdf.Object) -> None:
             decorative = (
                 isinstance(kid, pikepdf.Dictionary)
                 and kid.get("/S") == "/Figure"
-                and "/Alt" not in kid
+                and not str(kid.get("/Alt", "")).strip()  # none, or only spaces
             )
             if not decorative:
                 keep.append(kid)
@@ -66,16 +73,38 @@ def _drop_decorative_figures(root: pikepdf.Object) -> None:
             node.K = pikepdf.Array(keep)
 
 
+_BFCHAR = re.compile(rb"(\d+) beginbfchar\n(.*?)\nendbfchar", re.S)
+
+
+def _map_empty_glyphs(pdf) -> bool:
+    """Map every glyph a ToUnicode CMap gives no text to U+200B; True if any was."""
+    changed = False
+    for font in pdf.objects:
+        if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font:
+            continue
+        text = font.ToUnicode.read_bytes()
+        if b"<>" not in text:
+            continue
+
+        def mapped(match):
+            lines = [line.replace(b"<>", b"<200B>") for line in match[2].splitlines()]
+            return b"%d beginbfchar\n" % len(lines) + b"\n".join(lines) + b"\nendbfchar"
+
+        font.ToUnicode = pdf.make_stream(_BFCHAR.sub(mapped, text))
+        changed = True
+    return changed
+
+
 def finish_tagging(data: bytes) -> bytes:
     """``data`` (a tagged PDF from WeasyPrint) with its untagged content made artifacts."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
         if tree is None:
             return data
+        changed = _map_empty_glyphs(pdf)
         _drop_decorative_figures(tree)
         reachable = _reachable(tree)
         numbers = tree.ParentTree.Nums
-        changed = False
         for index, page in enumerate(pdf.pages):
             # The parent tree maps each marked-content id of a page to its element.
             mapping = numbers[2 * index + 1] if 2 * index + 1 < len(numbers) else None
