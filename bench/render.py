@@ -90,6 +90,7 @@ def main() -> None:
     for label, seconds in rows:
         print(f"| {label} | {seconds * 1000:.1f} ms |")
     _continued_cost(renderer, repeat)
+    _accessibility_cost(repeat)
 
 
 def _continued_cost(renderer: Renderer, repeat: int) -> None:
@@ -119,6 +120,55 @@ def _continued_cost(renderer: Renderer, repeat: int) -> None:
             times[label].append(time.perf_counter() - start)
     base = statistics.median(times["without labels (baseline)"])
     print("\n| glutes, no condition, PDF warm | median | vs baseline |")
+    print("| --- | ---: | ---: |")
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(f"| {label} | {median * 1000:.1f} ms | {median / base:.2f}x |")
+
+
+def _accessibility_cost(repeat: int) -> None:
+    """What tagging (PDF/UA-1, artifacts) and large print cost per handout, as
+    ratios against the same handout untagged, run interleaved (a pregnant
+    client's glute handout with a note, a practice with a logo and a booking link)."""
+    import base64
+
+    from takehome.model.practice import Practice
+    from takehome.render.options import RenderOptions
+
+    pixel = base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+        )
+    ).decode()
+    practice = Practice(
+        name="Riverside Massage",
+        phone="555-0142",
+        email="hello@riverside.example",
+        booking_link="https://book.riverside.example/",
+        logo_data_url=f"data:image/png;base64,{pixel}",
+    )
+    handout = build_handout(
+        ["glutes"],
+        Client.create("Ana Silva", ["pregnant"], note="Try the stretch after work."),
+        practice=practice,
+        date=dt.date(2026, 11, 25),
+    )
+    renderers = {
+        "untagged (baseline)": Renderer(options=RenderOptions(tagged=False)),
+        "tagged PDF/UA-1 (the default)": Renderer(),
+        "tagged, large print": Renderer(options=RenderOptions(large_print=True)),
+    }
+    for renderer in renderers.values():
+        renderer.pdf(handout)  # warm: fonts and stylesheet parsed once
+    times: dict[str, list[float]] = {label: [] for label in renderers}
+    for _ in range(repeat):
+        for label, renderer in renderers.items():
+            start = time.perf_counter()
+            renderer.pdf(handout)
+            times[label].append(time.perf_counter() - start)
+    base = statistics.median(times["untagged (baseline)"])
+    print("\n| glutes, pregnant, note, logo and QR, PDF warm | median | vs baseline |")
     print("| --- | ---: | ---: |")
     for label, values in times.items():
         median = statistics.median(values)

@@ -59,13 +59,13 @@ def test_the_usage_examples_run_in_order_as_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lines = _block("## Using it", "bash").replace("\\\n", " ").splitlines()
     commands = [shlex.split(line, comments=True) for line in lines if line.strip()]
-    assert len(commands) == 4
+    assert len(commands) == 5
     runner = CliRunner()
     for command in commands:
         assert command[0] == "takehome"
         result = runner.invoke(cli, command[1:], catch_exceptions=False)
         assert result.exit_code == 0, f"{shlex.join(command)}: {result.output}"
-    assert len(list(Path("handouts-out").glob("*.pdf"))) == 3
+    assert len(list(Path("handouts-out").glob("*.pdf"))) == 4
 
 
 def test_the_python_example_runs(tmp_path, monkeypatch):

@@ -417,8 +417,20 @@ def test_a_section_that_runs_on_to_the_next_page_says_so_there(make_handout, pap
     assert "(continued)" not in pages[0]
     assert "Stretches and exercises at home (continued)" in pages[1]
     assert pages[0].count("Stretches and exercises at home") == 1
-    # The label sits beside the text it continues, not over the next section.
-    assert pages[1].index("(continued)") < pages[1].index("When to call")
+    # The label sits beside the text it continues, at the top of page 2, far
+    # above the next section (it is drawn from the page's margin box, so it
+    # comes late in the extracted text: read its place on the page).
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(paper_renderers["letter"].pdf(make_handout()).data)[1]
+    text = page.get_textpage()
+    whole = text.get_text_range()
+
+    def top_of(words: str) -> float:
+        return text.get_charbox(whole.index(words))[3]
+
+    assert top_of("Stretches and") > top_of("Lying figure-4 stretch") - 5
+    assert top_of("Stretches and") > top_of("When to call") + 100
 
 
 def test_a_section_over_three_pages_says_continued_on_each_new_page(
@@ -442,13 +454,15 @@ def test_a_section_over_three_pages_says_continued_on_each_new_page(
 
 
 def test_a_label_the_page_break_would_cut_moves_its_section_to_the_next_page(
-    make_handout, renderer
+    tmp_path, make_handout
 ):
-    # First massage for a pregnant client on blood thinners: "After your
-    # massage" has room at the foot of page 1, its longer "(continued)" label
-    # not; the label once printed cut, as a bare heading on page 2.
+    # First massage for a pregnant client on blood thinners, with a therapist's
+    # stylesheet that sets the "(continued)" labels larger: "After your
+    # massage" has room at the foot of page 1, its taller label not; such a
+    # label once printed cut, as a bare heading on page 2.
+    folder = _custom_templates(tmp_path, css="\nsection > .continued-label { font-size: 16pt; }\n")
     handout = make_handout(topics=("first-massage",), conditions=["pregnant", "blood-thinners"])
-    pages = _page_texts(renderer.pdf(handout).data)
+    pages = _page_texts(Renderer([folder]).pdf(handout).data)
     assert "After your" not in pages[0]
     assert pages[1].count("After your massage") == 1
     assert "(continued)" not in " ".join(pages)

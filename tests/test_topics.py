@@ -14,6 +14,7 @@ import io
 import pypdfium2
 import pytest
 
+from pdfcheck import pdf_ua_failures
 from takehome.errors import TakehomeError
 from takehome.model.client import Client
 from takehome.model.conditions import vocabulary
@@ -110,7 +111,11 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
         practice=PRACTICE,
         date=dt.date(2026, 11, 26),
     )
-    pdf = pypdfium2.PdfDocument(io.BytesIO(renderers[paper].pdf(handout).data))
+    data = renderers[paper].pdf(handout).data
+    if paper == "letter":
+        # Every built-in topic is a valid tagged PDF/UA-1, for both checkers.
+        assert pdf_ua_failures(data) == [], job
+    pdf = pypdfium2.PdfDocument(io.BytesIO(data))
     for number in range(len(pdf)):
         # A side heading is never cut in two by a page break ("After your" at
         # the foot of a page, "massage" at the top of the next).

@@ -291,6 +291,7 @@ def plan_batch(
                 fields={"conditions": f"{row.where}: Conditions"},
             )
             row_options = options.with_paper(row.paper, f"{row.where}: Paper")
+            row_options = row_options.with_large_print(row.large_print)
         except TakehomeError as exc:
             message = str(exc)
             if message.startswith("unknown topic"):
@@ -299,7 +300,13 @@ def plan_batch(
                 message = f"{row.where}: {message}"
             settled.append(Outcome(row.row, FAILED, message=message))
             continue
-        name = default_filename(row_date, handout.client.name, handout.topic_keys, "pdf")
+        name = default_filename(
+            row_date,
+            handout.client.name,
+            handout.topic_keys,
+            "pdf",
+            large_print=row_options.large_print,
+        )
         fingerprint = handout_fingerprint(handout, row_options, templates)
         try:
             path, state, passed_over = _choose(out_dir / name, taken, fingerprint, force)

@@ -40,11 +40,23 @@ def _fit(text: str, limit: int = MAX_PART_BYTES) -> str:
     return cut.rstrip("-_") if cut != text else text
 
 
-def default_filename(date: dt.date, client_name: str, topic_keys: tuple[str, ...], fmt: str) -> str:
-    """``2026-11-25_ana-silva_glutes.pdf``: date, client and topics, safe everywhere."""
+def default_filename(
+    date: dt.date,
+    client_name: str,
+    topic_keys: tuple[str, ...],
+    fmt: str,
+    *,
+    large_print: bool = False,
+) -> str:
+    """``2026-11-25_ana-silva_glutes.pdf``: date, client and topics, safe everywhere.
+
+    A large-print handout ends ``_large-print.pdf``, so it never takes the place
+    of the usual one made for the same visit.
+    """
     client = slugify(client_name, allow_unicode=True, max_length=MAX_SLUG, word_boundary=True)
     client, topics = _fit(client or "client"), _fit("-".join(topic_keys))
-    name = f"{date.isoformat()}_{client}_{topics}.{fmt}"
+    size = "_large-print" if large_print else ""
+    name = f"{date.isoformat()}_{client}_{topics}{size}.{fmt}"
     name = sanitize_filename(unicodedata.normalize("NFC", name), platform="universal")
     # Belt and braces: whatever the slugger let through, the result must be one
     # plain file name that cannot climb out of the output folder.

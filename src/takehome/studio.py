@@ -210,13 +210,15 @@ class Studio:
         """Where handouts go unless told otherwise."""
         return self.profile.output_dir
 
-    def options(self, paper: str | None = None) -> RenderOptions:
+    def options(self, paper: str | None = None, large_print: bool | None = None) -> RenderOptions:
         """Rendering options: the values given, else the profile's defaults."""
         from takehome.render.options import check_paper
 
-        if paper:
-            return RenderOptions(check_paper(paper, self.labels.paper))
-        return RenderOptions(self.profile.config.output.paper)
+        output = self.profile.config.output
+        return RenderOptions(
+            check_paper(paper, self.labels.paper) if paper else output.paper,
+            large_print=output.large_print if large_print is None else large_print,
+        )
 
     def renderer(self, options: RenderOptions | None = None):
         """A Renderer for these templates and options (close it when done)."""
@@ -309,7 +311,13 @@ class Studio:
         options = options or self.options()
         output_text = str(output) if output is not None else None
         fmt = choose_format(output_text, fmt)
-        name = default_filename(handout.date, handout.client.name, handout.topic_keys, fmt)
+        name = default_filename(
+            handout.date,
+            handout.client.name,
+            handout.topic_keys,
+            fmt,
+            large_print=options.large_print,
+        )
         path = resolve_output(output_text, name, fmt, self.output_dir, self.labels)
         check_writable(path, force, self.labels)
         renderer = self.renderer(options)

@@ -32,6 +32,21 @@ def paper_option(help_text: str):
     )
 
 
+def paper_and_print_options(paper_help: str, print_help: str):
+    """--paper and --large-print/--standard-print, shared by make, batch and send."""
+
+    def add(command):
+        command = click.option(
+            "--large-print/--standard-print",
+            "large_print",
+            default=None,
+            help=f"{print_help} [from the profile, else standard]",
+        )(command)
+        return paper_option(paper_help)(command)
+
+    return add
+
+
 def csv_options(prefix: str):
     """--topic, --encoding and --jobs: for a CSV of clients (batch, send --csv)."""
 

@@ -15,7 +15,7 @@ from takehome.cli.common import (
     date_option,
     echo_all,
     list_date_option,
-    paper_option,
+    paper_and_print_options,
     parse_date,
 )
 
@@ -35,7 +35,9 @@ FORMATS = ("pdf", "html")
 )
 @click.option("--next-visit", help='When the next visit is, e.g. "Tuesday, Dec 9 at 3 pm".')
 @date_option
-@paper_option("Paper size.")
+@paper_and_print_options(
+    "Paper size.", "Large print: 18pt text and up, one column, for clients with low vision."
+)
 @click.option(
     "--format",
     "fmt",
@@ -51,7 +53,18 @@ FORMATS = ("pdf", "html")
 @click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
 @click.pass_obj
 def make(
-    studio, topics, client_name, note, conditions, next_visit, date_text, paper, fmt, output, force
+    studio,
+    topics,
+    client_name,
+    note,
+    conditions,
+    next_visit,
+    date_text,
+    paper,
+    large_print,
+    fmt,
+    output,
+    force,
 ):
     """Make a handout of one or more TOPICs for one client.
 
@@ -68,7 +81,7 @@ def make(
         topics,
         client,
         date=parse_date(date_text),
-        options=studio.options(paper),
+        options=studio.options(paper, large_print),
         output=output,
         fmt=fmt,
         force=force,
@@ -87,7 +100,10 @@ def make(
 )
 @csv_options("")
 @list_date_option
-@paper_option("Paper size for rows with no Paper cell.")
+@paper_and_print_options(
+    "Paper size for rows with no Paper cell.",
+    "Large print for rows with no Large Print cell (yes or no in the list).",
+)
 @click.option("--force", is_flag=True, help="Render again even if a handout already exists.")
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be written.")
 @click.pass_obj
@@ -99,6 +115,7 @@ def batch(
     default_topics,
     date_text,
     paper,
+    large_print,
     encoding,
     staff,
     note_column,
@@ -136,7 +153,7 @@ def batch(
         out_dir=out_dir,
         date=date,
         default_topics=default_topics,
-        options=studio.options(paper),
+        options=studio.options(paper, large_print),
         force=force,
         staff=staff,
         one_day=date_text is not None,

@@ -147,6 +147,6 @@ def config_set(studio, key, value):
     """
     path, stored = studio.set_setting(key, value)
     shown = "(removed)" if stored is None else stored
-    if isinstance(stored, list):
+    if isinstance(stored, list | bool):
         shown = toml_value(stored)
     click.echo(f"Set {key} = {shown} in {path}")

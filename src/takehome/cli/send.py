@@ -8,7 +8,13 @@ import sys
 import click
 
 from takehome.cli import cli
-from takehome.cli.common import csv_options, echo_all, list_date_option, paper_option, parse_date
+from takehome.cli.common import (
+    csv_options,
+    echo_all,
+    list_date_option,
+    paper_and_print_options,
+    parse_date,
+)
 
 
 @cli.command()
@@ -27,7 +33,9 @@ from takehome.cli.common import csv_options, echo_all, list_date_option, paper_o
 )
 @csv_options("With --csv: ")
 @list_date_option
-@paper_option("Paper size.")
+@paper_and_print_options(
+    "Paper size.", "Large print (a list's Large Print cell decides for its row)."
+)
 @click.option(
     "--send",
     "really_send",
@@ -55,6 +63,7 @@ def send(
     jobs,
     date_text,
     paper,
+    large_print,
     really_send,
     limit,
     resend,
@@ -83,7 +92,7 @@ def send(
         raise TakehomeError("--csv: give either --csv or TOPIC --client --to, not both")
     if not csv_file and not (topics and client_name and to):
         raise TakehomeError("send: give TOPIC --client NAME --to ADDRESS, or --csv FILE")
-    options = studio.options(paper)
+    options = studio.options(paper, large_print)
     if csv_file:
         table = studio.read_clients(
             csv_file, encoding, note_column=note_column, name_order=name_order, day=date

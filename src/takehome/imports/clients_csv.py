@@ -69,10 +69,14 @@ COLUMN_ALIASES = {
         *("nextappt", "nextvisitdate"),
     ),
     "paper": ("paper", "papersize"),
+    "large_print": ("largeprint", "largetext", "largetype", "largefont", "bigprint"),
     "consent": ("emailok", "consent", "emailconsent", "oktoemail", "mayemail", "emailoptin"),
 }
 _YES = {"yes", "y", "true", "1", "x", "ok", "agreed"}
 _NO = {"no", "n", "false", "0", "declined"}
+# A Large Print cell: yes or no, not consent's "agreed" or "declined".
+_PRINT_YES = {"yes", "y", "true", "1", "x"}
+_PRINT_NO = {"no", "n", "false", "0"}
 _ALIAS_TO_FIELD = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
 # Yes/no columns that say an appointment did not happen ("Canceled" TRUE).
 FLAG_COLUMNS = (
@@ -116,6 +120,7 @@ DEFAULT_LABELS = {
     "conditions": "Conditions",
     "consent": "Consent",
     "status": "Status",
+    "large_print": "Large Print",
 }
 
 
@@ -269,6 +274,7 @@ class ClientRow:
     date: dt.date | None = None  # the appointment's date, when the export has one
     time: str | None = None  # the appointment's start ("14:30"), from a calendar
     date_unread: str | None = None  # a date cell that could not be read ("Date: '31/31'")
+    large_print: bool | None = None  # the Large Print cell; None: the command's default
 
     @property
     def where(self) -> str:
@@ -801,6 +807,7 @@ def _row(number, record, columns, labels, flags, name_order) -> ClientRow:
         next_visit=cell("next_visit"),
         paper=cell("paper"),
         consent=cell("consent"),
+        large_print=cell("large_print"),
     )
 
 
@@ -818,6 +825,7 @@ def client_row(
     next_visit: str = "",
     paper: str = "",
     consent: str = "",
+    large_print: str = "",
     where: str | None = None,
 ) -> ClientRow:
     """One row from its cells (a CSV row's or a calendar event's); a problem is
@@ -831,14 +839,21 @@ def client_row(
     labels = {**DEFAULT_LABELS, **labels}
     topics = split(service)
     paper_key = paper.lower() or None
-    extra = {"service": service, "not_held": not_held, "staff": staff}
     fields = {k: f"{where}: {v}" for k, v in labels.items()}
     answer = consent.casefold()
     agreed = True if answer in _YES else False if answer in _NO else None
+    size = large_print.strip().casefold()
+    large = True if size in _PRINT_YES else False if size in _PRINT_NO else None
+    extra = {"service": service, "not_held": not_held, "staff": staff, "large_print": large}
     try:
         if answer and agreed is None:
             raise TakehomeError(
                 f"row {number}: {labels['consent']}: '{consent}' is not yes or no; write yes or no"
+            )
+        if size and large is None:
+            raise TakehomeError(
+                f"{where}: {labels['large_print']}: '{large_print}' is not yes or no; "
+                "write yes or no (or leave it empty for the command's choice)"
             )
         if not name:
             raise TakehomeError(f"{where}: no name; fill in the {labels['name']} column")

@@ -37,7 +37,13 @@ def prepare_one(studio, handout, to: str, *, options: RenderOptions, force: bool
 
     label = studio.labels.to
     to = check_address(to, label)
-    name = default_filename(handout.date, handout.client.name, handout.topic_keys, "pdf")
+    name = default_filename(
+        handout.date,
+        handout.client.name,
+        handout.topic_keys,
+        "pdf",
+        large_print=options.large_print,
+    )
     base = studio.output_dir / name
     prepared = Prepared(deliveries=[])
     renderer = studio.renderer(options)

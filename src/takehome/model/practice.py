@@ -40,6 +40,29 @@ class Practice:
         return " · ".join(parts) if parts else "Questions? Ask your therapist at your next visit."
 
     @property
+    def phone_link(self) -> str | None:
+        """The phone as a ``tel:`` link, or None (see ``tel_link``)."""
+        return tel_link(self.phone) if self.phone else None
+
+    def contact_links(self) -> list[tuple[str, str | None]]:
+        """Phone, email and website as (printed text, link): the body's contact line.
+
+        The footer prints the same, but a page's footer is an artifact that screen
+        readers skip and links there could not be tagged, so the body has them too.
+        """
+        links: list[tuple[str, str | None]] = []
+        if self.phone:
+            links.append((self.phone, self.phone_link))
+        if self.email:
+            # Printed as written; a link only if it is an address ("info (at)
+            # calm.example" is printed, not linked).
+            is_address = re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", self.email)
+            links.append((self.email, f"mailto:{self.email}" if is_address else None))
+        if self.website:
+            links.append((self.website, web_link(self.website)))
+        return links
+
+    @property
     def booking_display(self) -> str | None:
         """The booking link as printed: without "https://", which the QR code keeps."""
         if not self.booking_link:
@@ -49,6 +72,46 @@ class Practice:
     def booking_qr_svg(self) -> str | None:
         """The booking link as a QR code, an SVG data URL (sharp at any size)."""
         return _qr_svg(self.booking_link) if self.booking_link else None
+
+
+_KEYPAD = {
+    letter: digit
+    for digit, letters in zip(
+        "23456789", ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"), strict=True
+    )
+    for letter in letters
+}
+_EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|#)\s*(\d+)\s*$", re.IGNORECASE)
+
+
+def tel_link(phone: str) -> str | None:
+    """A ``tel:`` link (RFC 3966) for the number a phone setting is written as.
+
+    The first number of several ("555-0100 / 555-0101"); an extension as
+    ";ext=3"; the "(0)" of "+44 (0)20 ..." left out; a phone word's letters as
+    the keypad's digits ("1-800-FLOWERS"). None when there is no number to dial.
+    """
+    first = re.split(r"\s*(?:/|,|;|&|\bor\b)\s*", phone.strip(), maxsplit=1)[0]
+    extension = ""
+    if match := _EXTENSION.search(first):
+        extension, first = f";ext={match[1]}", first[: match.start()]
+    plus = "+" if first.lstrip().startswith("+") else ""
+    if plus:
+        first = first.replace("(0)", "")
+    if re.fullmatch(r"\+?[\d\s().-]*\d[\d\s().-]*[A-Za-z][A-Za-z\d\s.-]*", first.strip()):
+        first = "".join(_KEYPAD.get(char, char) for char in first.upper())
+    digits = re.sub(r"\D", "", first)
+    return f"tel:{plus}{digits}{extension}" if len(digits) >= 3 else None
+
+
+def web_link(website: str) -> str | None:
+    """A website as a link: http(s) as written, "https://" added to a bare
+    domain; None for anything else (``javascript:``, ``ftp:``, words)."""
+    if re.match(r"^https?://\S+$", website, re.IGNORECASE):
+        return website
+    if re.fullmatch(r"[\w-]+(\.[\w-]+)+(/\S*)?", website) and ":" not in website:
+        return f"https://{website}"
+    return None
 
 
 @functools.cache

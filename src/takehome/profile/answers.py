@@ -91,7 +91,12 @@ def check_answer(key: str, text: str, base: Path | None = None) -> Answer:
 
 def _colour(text: str) -> Answer:
     if re.fullmatch(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", text):
-        return Answer(("#" + text.lstrip("#")).lower())
+        from takehome.render.contrast import brand_colour_problem
+
+        colour = ("#" + text.lstrip("#")).lower()
+        # Refused with the shade to type instead (init asks again).
+        problem = brand_colour_problem(colour)
+        return Answer(None, problem=problem) if problem else Answer(colour)
     name = " ".join(text.lower().split())
     if name in PALETTE:
         return Answer(PALETTE[name], note=f"{name} is {PALETTE[name]}")

@@ -93,6 +93,11 @@ class PracticeSection(_Section):
     def _hex_colour(cls, value: str) -> str:
         if not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value):
             raise ValueError("must be a hex colour like #2f5d62")
+        from takehome.render.contrast import brand_colour_problem
+
+        problem = brand_colour_problem(value.lower())
+        if problem:
+            raise ValueError(problem)
         return value.lower()
 
 
@@ -101,6 +106,8 @@ class OutputSection(_Section):
 
     paper: str = DEFAULT_PAPER
     folder: Path = DEFAULT_OUTPUT_DIR
+    # Every handout in large print unless a command or a CSV row says otherwise.
+    large_print: bool = False
 
     @field_validator("paper")
     @classmethod

@@ -87,6 +87,12 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
                 table.add(key, sections[section][key])
             else:
                 table.add(tomlkit.comment(f'{key} = ""'))
+        if section == "output":
+            # Not asked by init (most clients need the usual print), but shown.
+            table.add(
+                tomlkit.comment("Every handout in large print (18pt and up), for low vision:")
+            )
+            table.add(tomlkit.comment("large_print = true"))
         doc.add(tomlkit.nl())
         doc.add(section, table)
     library_table = tomlkit.table()
@@ -222,7 +228,7 @@ def copy_library(folder: Path) -> tuple[dict[str, Path], bool]:
 # How a typed value becomes the setting's TOML type (strings otherwise).
 _INTEGERS = {"email.port", "email.rate_limit"}
 _NUMBERS = {"email.timeout"}
-_BOOLEANS = {"email.require_consent"}
+_BOOLEANS = {"email.require_consent", "output.large_print"}
 _FOLDERS = {"library.templates", "library.handouts"}
 _FILES = {"email.ca_file"}
 _YES, _NO = {"true", "yes", "y", "on", "1"}, {"false", "no", "n", "off", "0"}

@@ -5,7 +5,8 @@ Each section with a side heading carries, beside its heading, a label
 absolutely positioned where the section starts. Once the handout is laid out:
 
 - where a section runs on to a new page, its label is moved to the top of the
-  part on that page, in the side column;
+  part on that page, in the side column (drawn there, but held by a page-margin
+  box, so the tagged PDF treats it as page decoration, like the running header);
 - every other label is taken out, so it is never drawn.
 
 Two cases need the handout laid out again first (``fixes``, up to twice): a side
@@ -38,6 +39,7 @@ class _Split:
     label: object | None  # its label's laid-out box (on the page where it starts)
     first: object  # the section's box on the page it runs on to
     target: object  # the first box on that page inside the section
+    page: object  # that page's laid-out box
 
 
 def fixes(document) -> list[Fix]:
@@ -80,7 +82,22 @@ def place_labels(document) -> None:
             continue
         label = split.label.deepcopy()  # a section over 3 pages needs 2 labels
         label.translate(0, split.target.border_box_y() - label.position_y)
-        split.first.children = [*split.first.children, label]
+        # Drawn where it is, but kept in a page margin's box, which the tagged
+        # PDF leaves out of its structure: like the running header, the label
+        # is page decoration that a screen reader skips (render/tagging.py).
+        margin = _margin_box(split.page)
+        holder = margin if margin is not None else split.first
+        holder.children = [*holder.children, label]
+
+
+def _margin_box(page_box):
+    """A page-margin box of this page (the running header's, if it has one)."""
+    from weasyprint.formatting_structure import boxes
+
+    margins = [box for box in page_box.children if isinstance(box, boxes.MarginBox)]
+    return next((box for box in margins if box.at_keyword == "@top-center"), None) or next(
+        iter(margins), None
+    )
 
 
 def _splits(document) -> list[_Split]:
@@ -104,7 +121,7 @@ def _splits(document) -> list[_Split]:
             seen.add(section)
             target = _first_on_page(box, pages_of, index)
             if _side_heading(section) is not None and target is not None:
-                found.append(_Split(section, labels.get(section), box, target))
+                found.append(_Split(section, labels.get(section), box, target, page._page_box))
     return found
 
 

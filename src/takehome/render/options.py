@@ -1,7 +1,8 @@
 """How a handout is rendered, as one value: ``RenderOptions``.
 
 Everything that changes how a handout looks but is not its content (paper size
-today; large print, tagging and language next) travels from the command to the
+large print,
+tagging) travels from the command to the
 renderer as this one frozen value. It is part of a handout's fingerprint and the
 key under which a batch worker keeps its renderer, so a new option is a new
 field here and nowhere else. Light on purpose: the CLI imports it at start-up.
@@ -31,6 +32,11 @@ class RenderOptions:
     """Rendering choices for one handout (hashable: a batch worker's cache key)."""
 
     paper: str = DEFAULT_PAPER
+    # A tagged PDF/UA-1 (structure, reading order, language, alt text) for screen
+    # readers; off only to compare its cost (bench/render.py).
+    tagged: bool = True
+    # Large print (ACB guidelines): 18pt text and up, one column, line spacing 1.5.
+    large_print: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paper", check_paper(self.paper, "paper"))
@@ -45,6 +51,12 @@ class RenderOptions:
         if not paper:
             return self
         return replace(self, paper=check_paper(paper, where))
+
+    def with_large_print(self, large_print: bool | None) -> RenderOptions:
+        """These options in large print or not (a CSV row's Large Print cell); None keeps them."""
+        if large_print is None or large_print == self.large_print:
+            return self
+        return replace(self, large_print=large_print)
 
     def as_dict(self) -> dict:
         """Every option, for the fingerprint."""

@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fonts
+from takehome.render import continued, fill, fonts, margins, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -31,6 +31,7 @@ from takehome.render.warning_text import UNPRINTABLE
 
 HANDOUT_TEMPLATE = "handout.html.j2"
 STYLESHEET = "print.css"
+LARGE_PRINT_STYLESHEET = "large-print.css"  # laid over print.css for large print
 
 
 @dataclass
@@ -96,6 +97,56 @@ def _make_url_fetcher(allowed_roots: tuple[Path, ...]):
     return SandboxedURLFetcher()
 
 
+class _ImagesWithoutAlt(logging.Filter):
+    """Turn WeasyPrint's "no required alt description" into takehome's own words.
+
+    An ``<img alt="">`` is decoration by HTML's rules: it becomes an artifact
+    (tagging.py), so the message is dropped. An image with no alt at all becomes
+    an artifact too, but the therapist is told which image to describe. Filtered
+    on the logger itself, so no handler ever sees WeasyPrint's version.
+    """
+
+    _PATTERN = re.compile(r'^Image "(?P<src>.*)" has no required alt description$')
+
+    def __init__(self, html: str, where: Path):
+        super().__init__()
+        self.decorative = _decorative_images(html)
+        self.where = where
+        self.missing: list[str] = []
+
+    def filter(self, record):
+        match = self._PATTERN.match(record.getMessage())
+        if not match:
+            return True
+        src = match["src"]
+        if src not in self.decorative:
+            name = "an image" if src.startswith("data:") else f"the image {src}"
+            note = (
+                f"{self.where}: {name} has no alt text, so a screen reader skips it; "
+                'add alt="what it shows" to its <img>, or alt="" if it is only decoration'
+            )
+            if note not in self.missing:
+                self.missing.append(note)
+        return False
+
+
+def _decorative_images(html: str) -> set[str]:
+    """The src of every ``<img>`` whose alt is given and empty."""
+    from html.parser import HTMLParser
+
+    found: set[str] = set()
+
+    class _Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            alt = values.get("alt")
+            if tag == "img" and alt is not None and not alt.strip() and values.get("src"):
+                found.add(values["src"])
+
+    _Images().feed(html)
+    return found
+
+
 class _WarningCollector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.WARNING)
@@ -126,20 +177,30 @@ class Renderer:
         self._fetcher = None
         self._css = None
 
-    def _stylesheet(self) -> Path:
+    def _stylesheet(self, name: str = STYLESHEET) -> Path:
         for folder in self.template_dirs:
-            if (folder / STYLESHEET).is_file():
-                return folder / STYLESHEET
+            if (folder / name).is_file():
+                return folder / name
         places = ", ".join(str(folder) for folder in self.template_dirs)
-        raise TakehomeError(f"{STYLESHEET}: not found in {places}; add it there")
+        raise TakehomeError(f"{name}: not found in {places}; add it there")
 
-    def _stylesheet_text(self) -> str:
-        sheet = self._stylesheet()
+    def _read_stylesheet(self, name: str) -> str:
+        sheet = self._stylesheet(name)
         data = read_regular(sheet, limit=TEMPLATE_LIMIT, what="a stylesheet")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise TakehomeError(f"{sheet}: not UTF-8 text; save it as UTF-8") from None
+
+    def _large_print_text(self) -> str:
+        """large-print.css for a large-print handout, else nothing."""
+        if not self.options.large_print:
+            return ""
+        return "\n" + self._read_stylesheet(LARGE_PRINT_STYLESHEET)
+
+    def _stylesheet_text(self) -> str:
+        """print.css, and large-print.css after it for a large-print handout."""
+        return self._read_stylesheet(STYLESHEET) + self._large_print_text()
 
     def html(self, handout: Handout, standalone: bool = False, *, _prebuilt: bool = False) -> str:
         """Render the handout's HTML; template errors name the template file and line.
@@ -170,6 +231,8 @@ class Renderer:
         else:
             head_css = "".join(_font_face_rule(face) for face in faces) + page
             href = stylesheet.as_uri()
+        # Large print is laid over the linked print.css, so it comes after the link.
+        after_css = self._large_print_text() if href else ""
         return {
             "handout": handout,
             "client": handout.client,
@@ -179,6 +242,7 @@ class Renderer:
             # Our own CSS (never client data): safe to place unescaped.
             "head_css": Markup(head_css),
             "stylesheet_href": href,
+            "after_css": Markup(after_css),
             # The names templates customised before 0.2 still use.
             "standalone": standalone,
             "prebuilt": prebuilt,
@@ -235,8 +299,10 @@ class Renderer:
             self._font_config = FontConfiguration()
             self._fetcher = _make_url_fetcher(self.allowed_roots)
         collector = _WarningCollector()
+        alt_filter = _ImagesWithoutAlt(html, self.template_dirs[0])
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
+        logger.addFilter(alt_filter)
         self._fetcher.refused.clear()
         try:
             source = weasyprint.HTML(
@@ -248,7 +314,13 @@ class Renderer:
             document = self._layout(source)
             self._refuse_attachments(document)
             _set_metadata(document.metadata, handout, fingerprint, made_by)
-            data = document.write_pdf(custom_metadata=True, attachments=None)
+            data = document.write_pdf(
+                custom_metadata=True,
+                attachments=None,
+                pdf_variant="pdf/ua-1" if self.options.tagged else None,
+            )
+            if self.options.tagged:
+                data = tagging.finish_tagging(data)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TakehomeError(f"rendering stopped: {cause}") from None
@@ -265,15 +337,47 @@ class Renderer:
             ) from None
         finally:
             logger.removeHandler(collector)
+            logger.removeFilter(alt_filter)
         if self._fetcher.refused:
             raise TakehomeError(f"rendering stopped: {self._fetcher.refused[0]}")
-        return Rendered(data=data, warnings=_explain(collector.messages), fingerprint=fingerprint)
+        warnings = alt_filter.missing + _explain(collector.messages)
+        return Rendered(data=data, warnings=warnings, fingerprint=fingerprint)
 
     def _layout(self, source):
-        """Lay the handout out, and label each section that runs on to a new page
-        "(continued)" there (render/continued.py)."""
-        options = {"font_config": self._font_config, "stylesheets": [self._print_stylesheet()]}
-        document = source.render(**options)
+        """Lay the handout out: margins that hold the header and footer, a
+        "(continued)" label where a section runs on to a new page, and no nearly
+        empty last page. One layout in the common case; more only when needed."""
+        import weasyprint
+
+        stylesheets = [self._print_stylesheet()]
+
+        def render():
+            return source.render(font_config=self._font_config, stylesheets=stylesheets)
+
+        document = render()
+        grown = margins.grown_margins(document)
+        if grown:
+            # A long name (or large print) needs taller margins than print.css gives.
+            stylesheets.append(weasyprint.CSS(string=grown, font_config=self._font_config))
+            document = render()
+        document = self._fix_continued(document, render)
+        if fill.nearly_empty(document):
+            fill.tighten(source)
+            tighter = self._fix_continued(render(), render)
+            if len(tighter.pages) < len(document.pages) or not fill.nearly_empty(tighter):
+                document = tighter
+            else:
+                fill.untighten(source)
+        if fill.nearly_empty(document) and (element := fill.to_push(document, source)) is not None:
+            fill.push(element)
+            pushed = self._fix_continued(render(), render)
+            if len(pushed.pages) <= len(document.pages) and not fill.nearly_empty(pushed):
+                document = pushed
+        continued.place_labels(document)
+        return document
+
+    @staticmethod
+    def _fix_continued(document, render):
         for _ in range(2):
             # A cut side heading or a label with no room: lay it out again (kept
             # even if it costs a page: a heading cut in two is worse), and check
@@ -282,8 +386,7 @@ class Renderer:
             if not found:
                 break
             continued.apply(found)
-            document = source.render(**options)
-        continued.place_labels(document)
+            document = render()
         return document
 
     def _refuse_attachments(self, document) -> None:
