@@ -109,17 +109,24 @@ def _continued_cost(renderer: Renderer, repeat: int) -> None:
         finally:
             continued.fixes, continued.place_labels = real
 
-    times: dict[str, list[float]] = {"without labels (baseline)": [], "with labels": []}
+    _ratio_table(
+        "glutes, no condition, PDF warm",
+        {"without labels (baseline)": without, "with labels": lambda: renderer.pdf(handout)},
+        repeat,
+    )
+
+
+def _ratio_table(title: str, actions: dict, repeat: int) -> None:
+    """Run ``actions`` interleaved ``repeat`` times; print each one's median and
+    its ratio to the first (the baseline) as a Markdown table."""
+    times: dict[str, list[float]] = {label: [] for label in actions}
     for _ in range(repeat):
-        for label, action in (
-            ("without labels (baseline)", without),
-            ("with labels", lambda: renderer.pdf(handout)),
-        ):
+        for label, action in actions.items():
             start = time.perf_counter()
             action()
             times[label].append(time.perf_counter() - start)
-    base = statistics.median(times["without labels (baseline)"])
-    print("\n| glutes, no condition, PDF warm | median | vs baseline |")
+    base = statistics.median(next(iter(times.values())))
+    print(f"\n| {title} | median | vs baseline |")
     print("| --- | ---: | ---: |")
     for label, values in times.items():
         median = statistics.median(values)
@@ -161,18 +168,11 @@ def _accessibility_cost(repeat: int) -> None:
     }
     for renderer in renderers.values():
         renderer.pdf(handout)  # warm: fonts and stylesheet parsed once
-    times: dict[str, list[float]] = {label: [] for label in renderers}
-    for _ in range(repeat):
-        for label, renderer in renderers.items():
-            start = time.perf_counter()
-            renderer.pdf(handout)
-            times[label].append(time.perf_counter() - start)
-    base = statistics.median(times["untagged (baseline)"])
-    print("\n| glutes, pregnant, note, logo and QR, PDF warm | median | vs baseline |")
-    print("| --- | ---: | ---: |")
-    for label, values in times.items():
-        median = statistics.median(values)
-        print(f"| {label} | {median * 1000:.1f} ms | {median / base:.2f}x |")
+    _ratio_table(
+        "glutes, pregnant, note, logo and QR, PDF warm",
+        {label: (lambda r=renderer: r.pdf(handout)) for label, renderer in renderers.items()},
+        repeat,
+    )
 
 
 if __name__ == "__main__":

@@ -121,3 +121,21 @@ def renderer():
     from takehome.render.pdf import Renderer
 
     return Renderer()
+
+
+def custom_templates(tmp_path: Path, snippet: str = "", css: str | None = None) -> Path:
+    """A therapist's templates folder: the built-in handout template with
+    ``snippet`` at the start of its content, and print.css with ``css`` added."""
+    from takehome.paths import builtin_templates_dir
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    source = (builtin_templates_dir() / "handout.html.j2").read_text(encoding="utf-8")
+    (folder / "handout.html.j2").write_text(
+        source.replace("{% block content %}", "{% block content %}" + snippet, 1),
+        encoding="utf-8",
+    )
+    if css is not None:
+        builtin_css = (builtin_templates_dir() / "print.css").read_text(encoding="utf-8")
+        (folder / "print.css").write_text(builtin_css + css, encoding="utf-8")
+    return folder

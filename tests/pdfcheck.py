@@ -262,3 +262,18 @@ def overflow(data: bytes, margin: float) -> list[tuple[int, str]]:
             if right > left and (left < margin or right > width - margin):
                 found.append((number, textpage.get_text_range(index, 1)))
     return found
+
+
+def last_page_used(data: bytes, top: float, bottom: float) -> float:
+    """How much of the last page's text area (between margins of ``top`` and
+    ``bottom`` points) holds text, from 0 to 1."""
+    document = pypdfium2.PdfDocument(data)
+    last = document[len(document) - 1]
+    height = last.get_height()
+    textpage = last.get_textpage()
+    bottoms = [
+        textpage.get_charbox(index)[1]
+        for index in range(textpage.count_chars())
+        if bottom < textpage.get_charbox(index)[1] < height - top
+    ]
+    return (height - top - min(bottoms)) / (height - top - bottom)

@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import pdf_reader
+from conftest import custom_templates, pdf_reader
 from pdfcheck import (
     box_sizes,
     glyph_sizes,
     header_rule_and_text,
+    last_page_used,
     link_uris,
     outline,
     overflow,
@@ -232,15 +233,7 @@ def test_a_template_image_without_alt_text_gets_one_line_naming_it(tmp_path, mak
 
 
 def _templates(tmp_path: Path, snippet: str) -> Path:
-    from takehome.paths import builtin_templates_dir
-
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    source = (builtin_templates_dir() / "handout.html.j2").read_text(encoding="utf-8")
-    (folder / "handout.html.j2").write_text(
-        source.replace("{% block content %}", "{% block content %}" + snippet, 1),
-        encoding="utf-8",
-    )
+    folder = custom_templates(tmp_path, snippet)
     Image.new("RGB", (8, 8), "black").save(folder / "dot.png")
     return folder
 
@@ -333,15 +326,7 @@ def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_pa
     assert pdf_ua_failures(data) == []
     assert min(size for size, _ in glyph_sizes(data)) >= 18
     document = pypdfium2.PdfDocument(data)
-    last = document[len(document) - 1]
-    height = last.get_height()
-    textpage = last.get_textpage()
-    bottoms = [
-        textpage.get_charbox(i)[1]
-        for i in range(textpage.count_chars())
-        if 0.9 * 72 < textpage.get_charbox(i)[1] < height - 1.3 * 72
-    ]
-    used = (height - 1.3 * 72 - min(bottoms)) / (height - 2.2 * 72)
+    used = last_page_used(data, top=1.3 * 72, bottom=0.9 * 72)
     assert len(document) == 1 or used >= 0.25, (len(document), used)
 
 

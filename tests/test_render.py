@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import custom_templates as _custom_templates
 from conftest import pdf_fonts, pdf_reader, pdf_text
 from takehome.errors import TakehomeError
 from takehome.model.topic import TopicLibrary
@@ -204,20 +205,6 @@ def test_a_condition_a_topic_has_no_note_for_is_not_an_error(make_handout):
 
 
 # --- Rendering reads nothing outside the allowed folders -------------------------
-
-
-def _custom_templates(tmp_path: Path, snippet: str = "", css: str | None = None) -> Path:
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    source = (builtin_templates_dir() / "handout.html.j2").read_text(encoding="utf-8")
-    (folder / "handout.html.j2").write_text(
-        source.replace("{% block content %}", "{% block content %}" + snippet, 1),
-        encoding="utf-8",
-    )
-    if css is not None:
-        builtin_css = (builtin_templates_dir() / "print.css").read_text(encoding="utf-8")
-        (folder / "print.css").write_text(builtin_css + css, encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize(

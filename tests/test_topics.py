@@ -14,7 +14,7 @@ import io
 import pypdfium2
 import pytest
 
-from pdfcheck import pdf_ua_failures
+from pdfcheck import last_page_used, pdf_ua_failures
 from takehome.errors import TakehomeError
 from takehome.model.client import Client
 from takehome.model.conditions import vocabulary
@@ -123,15 +123,7 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
         for heading in SIDE_HEADINGS:
             start = heading.rsplit(" ", 1)[0]
             assert text.count(start) == text.count(heading), f"{job}: page {number + 1}: {start}"
-    last = pdf[len(pdf) - 1]
-    height = last.get_height()
-    text = last.get_textpage()
-    bottoms = [
-        text.get_rect(i)[1]
-        for i in range(text.count_rects())
-        if MARGIN_BOTTOM < text.get_rect(i)[1] < height - MARGIN_TOP
-    ]
-    used = (height - MARGIN_TOP - min(bottoms)) / (height - MARGIN_TOP - MARGIN_BOTTOM)
+    used = last_page_used(data, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
     return len(pdf), used
 
 
