@@ -323,7 +323,7 @@ def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_pa
 
     conditions = tuple(TopicLibrary().load(key).topic.conditions)
     data = large.pdf(_handout((key,), conditions, practice=Practice(phone="555-0142"))).data
-    assert pdf_ua_failures(data) == []
+    assert pdf_ua_failures(data, second_opinion=False) == []
     assert min(size for size, _ in glyph_sizes(data)) >= 18
     document = pypdfium2.PdfDocument(data)
     used = last_page_used(data, top=1.3 * 72, bottom=0.9 * 72)
