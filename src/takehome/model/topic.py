@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -71,6 +72,28 @@ class Stretch(_Strict):
     # the back in pregnancy, say), or show it only to clients with one.
     not_for: list[Key] = Field(default_factory=list)
     only_for: list[Key] = Field(default_factory=list)
+    # A built-in line drawing of the start and end positions (takehome/figures).
+    figure: Key | None = None
+
+    @field_validator("figure")
+    @classmethod
+    def _known_figure(cls, value: str | None) -> str | None:
+        if value is not None:
+            from takehome.figures.library import FIGURES
+
+            if value not in FIGURES:
+                known = ", ".join(sorted(FIGURES))
+                raise ValueError(f"'{value}' is not a built-in figure; use one of {known}")
+        return value
+
+    @property
+    def drawing(self):
+        """The figure's drawing (``takehome.figures.library.Figure``), or None."""
+        if self.figure is None:
+            return None
+        from takehome.figures.library import FIGURES
+
+        return FIGURES[self.figure]
 
     @model_validator(mode="after")
     def _dose(self) -> Stretch:

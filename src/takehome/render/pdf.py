@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fill, fonts, margins, tagging
+from takehome.render import continued, fill, fonts, margins, side_figures, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -382,7 +382,7 @@ class Renderer:
             # A cut side heading or a label with no room: lay it out again (kept
             # even if it costs a page: a heading cut in two is worse), and check
             # again, since moving a section moves the breaks after it.
-            found = continued.fixes(document)
+            found = continued.fixes(document) or side_figures.fixes(document)
             if not found:
                 break
             continued.apply(found)
