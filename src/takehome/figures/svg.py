@@ -79,27 +79,33 @@ def _extent(pose: Pose, props: tuple[Prop, ...]) -> tuple[float, float, float, f
 
 
 def _frame(pose: Pose, props: tuple[Prop, ...], dx: float, top: float) -> list[str]:
-    """The SVG elements of one position, moved right by ``dx``; y flipped at ``top``."""
+    """The SVG elements of one position, moved right by ``dx``; y flipped at ``top``.
+
+    Each layer (props, far limbs, body and near limbs) is one path of line
+    segments: a handful of elements per figure, which keeps drawing it cheap.
+    """
     figure = joints(pose)
 
-    def at(x: float, y: float) -> str:
-        return f"{x + dx:.1f},{top - y:.1f}"
+    def segment(x1: float, y1: float, x2: float, y2: float) -> str:
+        return f"M{x1 + dx:.1f} {top - y1:.1f}L{x2 + dx:.1f} {top - y2:.1f}"
+
+    def path(d: str, colour: str, width: float) -> str:
+        return (
+            f'<path d="{d}" stroke="{colour}" stroke-width="{width}" fill="none" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
 
     parts = []
-    for prop in props:
-        for x1, y1, x2, y2 in _prop_lines(prop, figure):
-            parts.append(
-                f'<polyline points="{at(x1, y1)} {at(x2, y2)}" stroke="{PROP}" '
-                f'stroke-width="{PROP_WIDTH}" fill="none" stroke-linecap="round"/>'
-            )
-    for layer, colour in (("far", FAR), ("body", INK), ("near", INK)):
-        for start, end, side in figure.bones:
-            if side == layer:
-                (x1, y1), (x2, y2) = figure.points[start], figure.points[end]
-                parts.append(
-                    f'<polyline points="{at(x1, y1)} {at(x2, y2)}" stroke="{colour}" '
-                    f'stroke-width="{BODY_WIDTH}" fill="none" stroke-linecap="round"/>'
-                )
+    lines = [line for prop in props for line in _prop_lines(prop, figure)]
+    if lines:
+        parts.append(path("".join(segment(*line) for line in lines), PROP, PROP_WIDTH))
+    for layers, colour in ((("far",), FAR), (("body", "near"), INK)):
+        d = "".join(
+            segment(*figure.points[start], *figure.points[end])
+            for start, end, side in figure.bones
+            if side in layers
+        )
+        parts.append(path(d, colour, BODY_WIDTH))
     hx, hy = figure.points["head"]
     parts.append(
         f'<circle cx="{hx + dx:.1f}" cy="{top - hy:.1f}" r="{HEAD_RADIUS}" '
@@ -109,9 +115,12 @@ def _frame(pose: Pose, props: tuple[Prop, ...], dx: float, top: float) -> list[s
         # A nose: which way the face looks.
         nose = hx + figure.facing * HEAD_RADIUS
         parts.append(
-            f'<polyline points="{nose + dx:.1f},{top - hy:.1f} '
-            f'{nose + figure.facing * 4 + dx:.1f},{top - hy + 2:.1f}" stroke="{INK}" '
-            f'stroke-width="3" fill="none" stroke-linecap="round"/>'
+            path(
+                f"M{nose + dx:.1f} {top - hy:.1f}"
+                f"L{nose + figure.facing * 4 + dx:.1f} {top - hy + 2:.1f}",
+                INK,
+                3,
+            )
         )
     return parts
 
