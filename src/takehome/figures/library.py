@@ -52,7 +52,7 @@ def pose(
 # Positions used by several figures.
 STANDING = pose((0, 82))
 SEATED = pose((0, 44), near_arm=(280, 315), near_leg=(FORWARD, DOWN, FORWARD))
-SEATED_HANDS_ON_BELLY = pose((0, 44), near_arm=(285, 30), near_leg=(FORWARD, DOWN, FORWARD))
+SEATED_HANDS_ON_BELLY = pose((0, 44), near_arm=(240, 340), near_leg=(FORWARD, DOWN, FORWARD))
 LYING_KNEES_BENT = pose(
     (0, 8), spine=BACK, near_arm=(FORWARD, FORWARD), near_leg=(50, 295, FORWARD), facing=0
 )
@@ -118,16 +118,16 @@ _add(
         pose(
             (0, 8),
             spine=BACK,
-            near_arm=(40, 67),
+            near_arm=(45, 15),
             far_arm=(FORWARD, FORWARD),
-            near_leg=(120, 340, FORWARD),
+            near_leg=(115, 340, FORWARD),
             far_leg=(50, 295, FORWARD),
             facing=0,
         ),
         MAT,
         "Hug one knee gently toward your chest.",
-        "Start: lying on the back, knees bent, feet flat. End: hands hold one knee "
-        "and draw it toward the chest; the other foot stays on the floor.",
+        "Start: lying on the back, knees bent, feet flat. End: hands hold behind one "
+        "thigh and draw that knee toward the chest; the other foot stays on the floor.",
     )
 )
 _add(
@@ -205,18 +205,14 @@ _add(
 _add(
     Figure(
         "doorway-chest-stretch",
-        pose((0, 82), near_arm=(DOWN, DOWN), near_leg=(DOWN, DOWN, FORWARD)),
-        pose(
-            (8, 82),
-            spine=88,
-            near_arm=(BACK, UP),
-            near_leg=(275, 275, FORWARD),
-            far_leg=(250, 265, FORWARD),
-        ),
-        (Prop("doorway", x=-20, width=50),),
-        "Forearms on the frame, step through gently.",
-        "Start: standing in a doorway. End: upper arms out to the sides at shoulder "
-        "height, forearms up on the frame, one foot stepped forward and the chest "
+        pose((0, 82), near_arm=(275, 270), near_leg=(275, 270, 0), front=True),
+        # Seen from the front: "goalpost" arms, elbows at shoulder height,
+        # forearms up on the frame.
+        pose((0, 82), near_arm=(0, 90), near_leg=(275, 270, 0), front=True),
+        (Prop("doorway", x=-56, width=112),),
+        "Forearms on the frame, elbows at shoulder height.",
+        "Seen from the front. Start: standing in a doorway. End: upper arms out to "
+        "the sides at shoulder height, forearms up on the door frame, the chest "
         "leaning gently through.",
     )
 )
@@ -224,12 +220,13 @@ _add(
     Figure(
         "calf-stretch",
         pose((0, 82), near_arm=(0, 0), near_leg=(DOWN, DOWN, FORWARD)),
+        # The stretched (back) leg is the near one, heel flat on the floor.
         pose(
-            (8, 78),
+            (8, 74),
             spine=80,
-            near_arm=(15, 75),
-            near_leg=(290, 265, FORWARD),
-            far_leg=(240, 240, 345),
+            near_arm=(60, 320),
+            near_leg=(244.5, 244.5, FORWARD),
+            far_leg=(305, 262, FORWARD),
         ),
         (Prop("wall", x=54),),
         "One foot back, heel down; bend the front knee.",
@@ -259,12 +256,13 @@ _add(
 _add(
     Figure(
         "seated-hamstring-towel",
-        SEATED,
+        pose((18, 44), near_arm=(280, 315), near_leg=(FORWARD, DOWN, FORWARD)),
+        # At the front of the seat, the heel resting on the floor.
         pose(
-            (0, 44),
+            (18, 44),
             spine=75,
-            near_arm=(330, 350),
-            near_leg=(FORWARD, 350, 70),
+            near_arm=(320, 335),
+            near_leg=(328, 328, 75),
             far_leg=(FORWARD, DOWN, FORWARD),
         ),
         (*CHAIR, Prop("towel")),
@@ -306,7 +304,12 @@ _add(
     Figure(
         "belly-breathing",
         SEATED_HANDS_ON_BELLY,
-        pose((0, 44), spine=88, near_arm=(285, 35), near_leg=(FORWARD, DOWN, FORWARD)),
+        pose(
+            (0, 44),
+            near_arm=(240, 340),
+            far_arm=(250, 15),
+            near_leg=(FORWARD, DOWN, FORWARD),
+        ),
         CHAIR,
         "Breathe in slowly into your belly, then out.",
         "Start: sitting back in a chair, one hand on the belly. End: the same, the "
@@ -316,10 +319,10 @@ _add(
 _add(
     Figure(
         "ankle-pumps",
-        pose((0, 6), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 75), facing=1),
-        pose((0, 6), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 20), facing=1),
+        pose((0, 6), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 105)),
+        pose((0, 6), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 45)),
         MAT,
-        "Point your toes, then pull them back.",
+        "Pull your toes back, then point them away.",
         "Start: sitting with the legs out in front, toes pulled back toward you. "
         "End: toes pointed away.",
     )
@@ -329,22 +332,22 @@ _add(
         "cat-cow",
         pose(
             (0, 42),
-            spine=180,
+            spine=166,
             neck=170,
             near_arm=(DOWN, DOWN),
             near_leg=(DOWN, FORWARD, FORWARD),
             facing=-1,
         ),
         pose(
-            (0, 48),
-            spine=185,
-            neck=220,
-            near_arm=(DOWN, 265),
+            (0, 42),
+            spine=160,
+            neck=225,
+            near_arm=(272, 262),
             near_leg=(DOWN, FORWARD, FORWARD),
             facing=-1,
         ),
         MAT,
-        "On hands and knees, round your back, then let it dip.",
+        "On hands and knees, round your back up, then let it go flat.",
         "Start: on hands and knees, back flat. End: the back rounded up toward the "
         "ceiling and the head dropped.",
     )
@@ -353,17 +356,19 @@ _add(
     Figure(
         "standing-thigh-stretch",
         pose((0, 82), near_arm=(DOWN, DOWN), far_arm=(340, 340), near_leg=(DOWN, DOWN, FORWARD)),
+        # The knee points down beside the standing knee; the hand holds the
+        # ankle behind the buttock.
         pose(
             (0, 82),
-            near_arm=(250, 300),
+            near_arm=(250, 260),
             far_arm=(340, 340),
-            near_leg=(275, 95, 160),
+            near_leg=(272, 112, 100),
             far_leg=(DOWN, DOWN, FORWARD),
         ),
-        (Prop("wall", x=48),),
+        (Prop("wall", x=50),),
         "Hold the wall; draw your heel toward your buttock.",
-        "Start: standing, one hand on a wall. End: one knee bent, the other hand "
-        "holding that ankle and drawing the heel toward the buttock, knees close "
-        "together.",
+        "Start: standing, one hand on a wall. End: one knee bent and pointing down, "
+        "the hand on the same side holding that ankle behind, the heel drawn toward "
+        "the buttock.",
     )
 )
