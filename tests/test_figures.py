@@ -89,3 +89,25 @@ def test_every_printed_stretch_has_its_figure_and_alt_text_in_the_pdf(renderer, 
 def test_figures_are_shared_between_topics_not_copied():
     pairs = itertools.combinations(FIGURES.values(), 2)
     assert all(a.alt != b.alt for a, b in pairs)
+
+
+@pytest.mark.parametrize("key", sorted(FIGURES))
+def test_no_figure_goes_through_the_floor_or_a_wall(key):
+    from takehome.figures.skeleton import HEAD_RADIUS
+
+    figure = FIGURES[key]
+    for pose in (figure.start, figure.end):
+        points = joints(pose).points
+        head_x, head_y = points["head"]
+        # The floor is y = 0 (a line's round end may touch it, never cross it).
+        assert min(y for _, y in points.values()) >= -3, (key, pose)
+        assert head_y - HEAD_RADIUS >= -3
+        for prop in figure.props:
+            if prop.kind not in ("wall", "doorway"):
+                continue
+            walls = [prop.x] if prop.kind == "wall" else [prop.x, prop.x + prop.width]
+            for wall in walls:
+                side = pose.pelvis[0] > wall
+                xs = [x for x, _ in points.values()] + [head_x - HEAD_RADIUS, head_x + HEAD_RADIUS]
+                # Every part stays on the figure's side of the wall (touching is fine).
+                assert all((x >= wall - 3) if side else (x <= wall + 3) for x in xs), (key, wall)

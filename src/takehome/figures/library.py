@@ -292,8 +292,10 @@ _add(
 _add(
     Figure(
         "standing-pelvic-tilt",
-        pose((0, 80), spine=92, near_leg=(265, 272, FORWARD)),
-        pose((0, 79), spine=96, near_leg=(262, 274, FORWARD)),
+        # Head, shoulders and buttocks touch the wall and never cross it; the
+        # knees bend a little more as the pelvis tilts.
+        pose((0, 81), near_leg=(268, 272, FORWARD)),
+        pose((0, 79), near_leg=(262, 276, FORWARD)),
         (Prop("wall", x=-10),),
         "Back against a wall, flatten your lower back.",
         "Start: standing with the back against a wall, knees soft. End: the belly "
