@@ -445,7 +445,7 @@ def test_a_large_print_column_says_yes_or_no_per_row(tmp_path):
     assert [row.large_print for row in rows] == [True, False, None, None]
     assert rows[3].error == (
         "row 5: Large Print: 'agreed' is not yes or no; write yes or no "
-        "(or leave it empty for the command's choice)"
+        "(empty: as --large-print/--standard-print or the profile says)"
     )
 
 
@@ -536,7 +536,7 @@ def test_config_set_stores_large_print_as_true_and_init_shows_the_setting(tmp_pa
     profile = tmp_path / "takehome.toml"
     result = runner.invoke(cli, ["init", "--no-input", "--name", "Riverside", str(profile)])
     assert result.exit_code == 0, result.output
-    assert "# large_print = true" in profile.read_text()
+    assert "# (add: large_print = true)" in profile.read_text()
     env = {"TAKEHOME_CONFIG": str(profile)}
     result = runner.invoke(cli, ["config", "set", "output.large_print", "yes"], env=env)
     assert result.output == f"Set output.large_print = true in {profile}\n"

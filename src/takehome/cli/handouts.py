@@ -140,7 +140,8 @@ def batch(
       Name | Client | Invitee Name | Customer, or First Name + Last Name
       Service | Type | Appointment Type | Event Type Name | Topics
       Status   Staff | Provider   Date | Start Time   Conditions
-      Therapist Note   Next Visit   Paper   Email   (README: the full list)
+      Therapist Note   Next Visit   Paper   Large Print (yes/no)   Email
+      (README: the full list)
     """
     from takehome.batch import BatchInterrupted
 

@@ -853,7 +853,7 @@ def client_row(
         if size and large is None:
             raise TakehomeError(
                 f"{where}: {labels['large_print']}: '{large_print}' is not yes or no; "
-                "write yes or no (or leave it empty for the command's choice)"
+                "write yes or no (empty: as --large-print/--standard-print or the profile says)"
             )
         if not name:
             raise TakehomeError(f"{where}: no name; fill in the {labels['name']} column")

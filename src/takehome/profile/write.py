@@ -92,7 +92,7 @@ def write_config(path: Path, values: dict[str, str | None], customize: Path | No
             table.add(
                 tomlkit.comment("Every handout in large print (18pt and up), for low vision:")
             )
-            table.add(tomlkit.comment("large_print = true"))
+            table.add(tomlkit.comment("(add: large_print = true)"))
         doc.add(tomlkit.nl())
         doc.add(section, table)
     library_table = tomlkit.table()

@@ -20,7 +20,6 @@ __all__ = [
     "push",
     "tighten",
     "to_push",
-    "untighten",
 ]
 
 MINIMUM_FILL = 0.25  # of the last page's text area
@@ -52,23 +51,16 @@ def nearly_empty(document) -> bool:
     return len(document.pages) > 1 and last_page_fill(document) < MINIMUM_FILL
 
 
-def tighten(source) -> None:
+def tighten(source, on: bool = True) -> None:
     """Mark the HTML's root element for the stylesheets' ``.tight`` rules (the
-    next layout of ``source`` uses them)."""
-    root = source.etree_element
-    classes = (root.get("class") or "").split()
-    if TIGHT_CLASS not in classes:
-        root.set("class", " ".join([*classes, TIGHT_CLASS]))
-
-
-def untighten(source) -> None:
-    """Undo ``tighten``."""
+    next layout of ``source`` uses them), or with ``on=False`` take the mark off."""
     root = source.etree_element
     classes = [name for name in (root.get("class") or "").split() if name != TIGHT_CLASS]
+    classes += [TIGHT_CLASS] if on else []
     if classes:
         root.set("class", " ".join(classes))
-    elif "class" in root.attrib:
-        del root.attrib["class"]
+    else:
+        root.attrib.pop("class", None)
 
 
 # What a page break may go before: whole paragraphs, lists, boxes and sections,
@@ -124,5 +116,6 @@ def to_push(document, source):
 
 def push(element) -> None:
     """A page break before ``element`` in the next layout."""
-    style = element.get("style", "")
-    element.set("style", f"{style}; break-before: page" if style else "break-before: page")
+    from takehome.render import continued
+
+    continued.apply([continued.Fix(element, "break-before: page")])

@@ -110,7 +110,8 @@ class _ImagesWithoutAlt(logging.Filter):
 
     def __init__(self, html: str, where: Path):
         super().__init__()
-        self.decorative = _decorative_images(html)
+        self.html = html
+        self._decorative: set[str] | None = None  # parsed only if WeasyPrint complains
         self.where = where
         self.missing: list[str] = []
 
@@ -119,7 +120,9 @@ class _ImagesWithoutAlt(logging.Filter):
         if not match:
             return True
         src = match["src"]
-        if src not in self.decorative:
+        if self._decorative is None:
+            self._decorative = _decorative_images(self.html)
+        if src not in self._decorative:
             name = "an image" if src.startswith("data:") else f"the image {src}"
             note = (
                 f"{self.where}: {name} has no alt text, so a screen reader skips it; "
@@ -367,7 +370,7 @@ class Renderer:
             if len(tighter.pages) < len(document.pages) or not fill.nearly_empty(tighter):
                 document = tighter
             else:
-                fill.untighten(source)
+                fill.tighten(source, on=False)
         if fill.nearly_empty(document) and (element := fill.to_push(document, source)) is not None:
             fill.push(element)
             pushed = self._fix_continued(render(), render)
