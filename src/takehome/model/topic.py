@@ -11,23 +11,30 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from takehome.errors import TakehomeError
 from takehome.files import TOPIC_LIMIT, read_toml
+from takehome.images import PICTURE_SUFFIXES, load_image
+from takehome.model.picture import Picture
 from takehome.paths import builtin_handouts_dir
+
+if TYPE_CHECKING:
+    from takehome.figures.library import Figure
 
 TOPIC_SUFFIX = ".toml"
 # Topic and condition keys end up in file names and on the command line: keep them
@@ -72,28 +79,68 @@ class Stretch(_Strict):
     # the back in pregnancy, say), or show it only to clients with one.
     not_for: list[Key] = Field(default_factory=list)
     only_for: list[Key] = Field(default_factory=list)
-    # A built-in line drawing of the start and end positions (takehome/figures).
-    figure: Key | None = None
+    # A picture of the start and end positions: a built-in drawing's key
+    # (takehome/figures), or an SVG, PNG or JPEG file in the topic's folder.
+    figure: Text | None = None
+    figure_caption: Text | None = None  # under the picture (a built-in has its own)
+    figure_alt: Text | None = None  # the position in words; needed for a file
+    _picture: Picture | None = PrivateAttr(default=None)
 
     @field_validator("figure")
     @classmethod
     def _known_figure(cls, value: str | None) -> str | None:
-        if value is not None:
+        if value is not None and not is_picture_file(value):
             from takehome.figures.library import FIGURES
 
             if value not in FIGURES:
                 known = ", ".join(sorted(FIGURES))
-                raise ValueError(f"'{value}' is not a built-in figure; use one of {known}")
+                raise ValueError(
+                    f"'{value}' is not a built-in figure; use one of {known}, or the name "
+                    "of a picture file (.svg, .png or .jpg) in the topic's folder"
+                )
         return value
 
+    @model_validator(mode="after")
+    def _load_picture(self, info: ValidationInfo) -> Stretch:
+        if self.figure is None or not is_picture_file(self.figure):
+            return self
+        if not self.figure_alt:
+            raise ValueError(
+                f"figure_alt is missing: the picture {self.figure} needs the position in "
+                'words, for a screen reader; add figure_alt = "Sitting on a chair, ..."'
+            )
+        folder = (info.context or {}).get("folder")
+        if folder is None:
+            raise ValueError(
+                f"stretch '{self.name}': a picture file can only be named in a topic file"
+            )
+        try:
+            data_url = load_image(
+                folder / self.figure,
+                "figure",
+                what="the picture",
+                hint="put the picture in the topic's folder and give its file name",
+                folder=folder,
+            )
+        except TakehomeError as exc:  # reported with the file and the field, as the rest
+            raise ValueError(str(exc)) from None
+        self._picture = Picture(data_url, self.figure_alt, self.figure_caption or "")
+        return self
+
     @property
-    def drawing(self):
-        """The figure's drawing (``takehome.figures.library.Figure``), or None."""
-        if self.figure is None:
-            return None
+    def drawing(self) -> Figure | Picture | None:
+        """What to draw for this stretch: a built-in Figure, the topic's Picture, or None."""
+        if self._picture is not None or self.figure is None:
+            return self._picture
         from takehome.figures.library import FIGURES
 
-        return FIGURES[self.figure]
+        drawn = FIGURES[self.figure]
+        words = {"caption": self.figure_caption, "alt": self.figure_alt}
+        return (
+            replace(drawn, **{k: v for k, v in words.items() if v})
+            if any(words.values())
+            else drawn
+        )
 
     @model_validator(mode="after")
     def _dose(self) -> Stretch:
@@ -296,6 +343,11 @@ class LoadedTopic:
     topic: Topic
 
 
+def is_picture_file(figure: str) -> bool:
+    """Whether a stretch's ``figure`` names an image file rather than a built-in drawing."""
+    return figure.lower().endswith(PICTURE_SUFFIXES)
+
+
 def _format_location(loc: tuple) -> str:
     parts: list[str] = []
     for item in loc:
@@ -339,6 +391,9 @@ def _problems(path: Path, error: ValidationError) -> list[str]:
             fix = "" if ";" in message else "; fix the file"  # the message may say what to do
             messages.append(f"{path}: {message}{fix}")
             continue
+        elif kind == "value_error":  # our own check: it may say what to do
+            message = err["msg"].removeprefix("Value error, ")
+            what = message + ("" if ";" in message else "; fix the value")
         else:
             what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
         messages.append(f"{path}: {where} {what}")
@@ -365,7 +420,8 @@ def load_topic(path: Path) -> LoadedTopic:
         )
     data = read_toml(path, limit=TOPIC_LIMIT, what="a topic file")
     try:
-        topic = Topic.model_validate(data)
+        # The folder: a stretch's picture file is read from it (and only from it).
+        topic = Topic.model_validate(data, context={"folder": path.parent})
     except ValidationError as exc:
         raise TopicFileError(_problems(path, exc)) from exc
     return LoadedTopic(key=key, path=path, topic=topic)

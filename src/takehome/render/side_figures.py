@@ -72,9 +72,10 @@ def fixes(document) -> list[continued.Fix]:
 
 
 def _drawing(figure):
-    """The figure's ``<svg>`` box, or None."""
+    """The figure's drawing (the ``<svg>``, or a topic's own ``<img>``) box, or None."""
     for box in continued._boxes(figure):
-        if box is not figure and box.element is not None and box.element_tag.endswith("svg"):
+        tag = box.element_tag if box.element is not None else ""
+        if box is not figure and (tag.endswith("svg") or tag == "img"):
             return box
     return None
 
