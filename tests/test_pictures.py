@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import pdf_reader
+from conftest import pdf_reader, pdf_text
 from pdfcheck import structure
 from takehome.cli import cli
 from takehome.model.new_topic import NEW_TOPIC
@@ -237,3 +237,20 @@ def test_new_shows_the_picture_fields_and_they_work_when_filled_in(folder):
     result = run("check")
     # Only the placeholders of `new` are left to fix, not the picture.
     assert "figure" not in result.output and "placeholder text" in result.output
+
+
+def test_gallery_draws_every_built_in_figure_with_the_line_to_copy(folder):
+    from takehome.figures.library import FIGURES
+
+    result = run("gallery", "-o", "figures.pdf")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Wrote figures.pdf\n"
+    data = Path("figures.pdf").read_bytes()
+    text = " ".join(pdf_text(data).split())
+    for key in FIGURES:
+        assert f'figure = "{key}"' in text
+    # Each drawing is a Figure with its alt text, as in a handout.
+    assert figure_alts(data) == [FIGURES[key].alt for key in sorted(FIGURES)]
+    again = run("gallery", "-o", "figures.pdf")
+    assert again.exit_code == 1 and "--force" in again.output
+    assert Path("figures.pdf").read_bytes() == data

@@ -31,6 +31,8 @@ from takehome.errors import Problem, TakehomeError
 from takehome.labels import API_LABELS, Labels
 from takehome.render.options import RenderOptions
 
+GALLERY_NAME = "takehome-figures.pdf"  # `takehome gallery` writes it to the output folder
+
 # Everything heavier (pydantic models, WeasyPrint, multiprocessing) is imported
 # inside the methods that need it, so that `takehome --help` starts fast.
 
@@ -346,6 +348,18 @@ class Studio:
         path = write_atomic(folder / f"{key}.toml", text.encode("utf-8"), labels=self.labels)
         in_profile = profile_folder is not None and folder.resolve() == profile_folder.resolve()
         return NewTopic(path, replaces, in_profile)
+
+    def gallery(self, output: str | Path | None = None, force: bool = False) -> Path:
+        """Write the sheet of built-in figures (their names, captions, drawings) as a PDF."""
+        from takehome.output import check_writable, resolve_output, write_atomic
+        from takehome.render.gallery import gallery_pdf
+
+        output_text = str(output) if output is not None else None
+        path = resolve_output(output_text, GALLERY_NAME, "pdf", self.output_dir, self.labels)
+        check_writable(path, force, self.labels)
+        return write_atomic(
+            path, gallery_pdf(self.options().paper), force=force, labels=self.labels
+        )
 
     # -- A day's list ---------------------------------------------------------------------
 

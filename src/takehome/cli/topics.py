@@ -1,4 +1,4 @@
-"""`takehome list`, `takehome new` and `takehome check`: the topic library."""
+"""`takehome list`, `new`, `gallery` and `check`: the topic library."""
 
 from __future__ import annotations
 
@@ -53,6 +53,23 @@ def new(studio, topic, folder):
             f"Fill it in, then run: takehome --handouts {made.path.parent} check "
             "(or set library.handouts in your profile to that folder)"
         )
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="PDF file or folder to write to [the profile's folder].",
+)
+@click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
+@click.pass_obj
+def gallery(studio, output, force):
+    """Draw every built-in stretch figure on one sheet, with the name to use for it.
+
+    A stretch in your own topic file shows one with figure = "its-name".
+    """
+    click.echo(f"Wrote {studio.gallery(output, force)}")
 
 
 @cli.command()
