@@ -29,10 +29,11 @@ def gallery_html(paper: str = "letter") -> str:
 body {{ font-family: "Atkinson Hyperlegible", sans-serif; font-size: 10pt; color: #1a1a1a; }}
 h1 {{ font-size: 16pt; margin: 0 0 4pt; }}
 p {{ margin: 0 0 10pt; }}
-.grid {{ display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 10pt; }}
+.grid {{ display: grid; grid-template-columns: 1fr 1fr; gap: 10pt; }}
 figure {{ margin: 0; break-inside: avoid; border: 0.75pt solid #999; padding: 6pt; }}
-.art svg {{ display: block; width: 100%; height: 1.3in; }}
-code {{ font-family: inherit; font-weight: 700; }}
+.art svg {{ display: block; width: 100%; height: 1.4in; }}
+/* The line to copy, never broken at a hyphen. */
+code {{ font-family: inherit; font-weight: 700; white-space: nowrap; }}
 </style></head><body>
 <h1>The built-in stretch figures</h1>
 <p>To use one for a stretch in your own topic file, copy its line into the
