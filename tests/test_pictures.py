@@ -3,8 +3,11 @@ the logo, embedded in the handout with its alt text (issue 13)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -179,6 +182,146 @@ def test_a_bad_picture_is_refused_in_one_line_naming_the_file_and_field(
     assert not Path("ana.pdf").exists()
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG of a few bytes that says it is ``width`` x ``height`` (a "bomb")."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
+def use_bomb(levels: int) -> str:
+    """An SVG of a few KB whose <use>s copy a group ten times a level."""
+    groups = "".join(
+        f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, levels + 1)
+    )
+    return SVG.format(
+        f'<defs><rect id="l0" width="1" height="1"/>{groups}</defs><use href="#l{levels}"/>'
+    )
+
+
+def _png_bytes(size=(2, 2)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PIXEL = base64.b64encode(_png_bytes()).decode()
+INNER_SVG = base64.b64encode(
+    SVG.format('<image href="http://example.org/a.png" width="9" height="9"/>').encode()
+).decode()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        # Asking the renderer for unbounded work.
+        ("bomb.svg", use_bomb(8), "draws more than 20,000 shapes"),
+        ("self.svg", SVG.format('<g id="a"><use href="#a"/></g>'), "a <use> that copies itself"),
+        ("text.svg", SVG.format(f"<text>{'word ' * 2000}</text>"), "more than 5,000 characters"),
+        ("deep.svg", SVG.format("<g>" * 100 + "</g>" * 100), "nests more than 64 levels"),
+        ("bomb.png", png_header(20000, 20000), "bomb.png has far too many pixels"),
+        # Reaching outside the drawing by the back door.
+        (
+            "inner.svg",
+            SVG.format(f'<image href="data:image/png;base64,{INNER_SVG}" width="9" height="9"/>'),
+            "not a PNG, JPEG or GIF",
+        ),
+        (
+            "nested.svg",
+            SVG.format(f'<image href="data:image/svg+xml;base64,{INNER_SVG}" width="9"/>'),
+            "refers to http://example.org/a.png",
+        ),
+        (
+            "escape.svg",
+            SVG.format("<style>rect { fill: u\\72l(http://example.org/x) }</style>"),
+            "refers to http://example.org/x",
+        ),
+        (
+            "base.svg",
+            SVG.format('<g xml:base="http://example.org/"><use href="#x"/></g>'),
+            "sets xml:base",
+        ),
+        ("page.svg", SVG.format("<foreignObject><p>hi</p></foreignObject>"), "foreignObject"),
+        (
+            "font.svg",
+            SVG.format("<style>@font-face { src: url(data:font/woff,x) }</style>"),
+            "brings its own font",
+        ),
+        (
+            "utf16.svg",
+            ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + SVG.format("&x;")),
+            "declares XML entities",
+        ),
+        (
+            "odd.svg",
+            '<?xml version="1.0" encoding="x-foo"?>' + SVG.format(""),
+            "unknown text encoding",
+        ),
+    ],
+)
+def test_an_svg_or_png_that_would_hang_or_fetch_is_refused_in_one_line(
+    folder, name, content, message
+):
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_bytes(content.encode("utf-16" if name == "utf16.svg" else "utf-8"))
+    write_topic(folder, name)
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+    assert result.exit_code == 1, result.output
+    assert len(result.output.splitlines()) == 1, result.output
+    assert f"stretches[1] figure: {name} " in result.output and message in result.output
+    assert not Path("ana.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        # Illustrator's "SVG 1.1" names a DTD (never read); Inkscape links inside the file.
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n' + SVG.format(LINE),
+        SVG.format(
+            '<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
+            '<path d="M1 5 H19" style="stroke:url(#g);stroke-width:2"/>'
+            f'<image xlink:href="data:image/jpg;base64,{PIXEL}" width="2" height="2" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink"/><a href="https://example.org/">'
+            "<text>Hi</text></a>"
+        ),
+    ],
+    ids=["illustrator", "inkscape"],
+)
+def test_ordinary_drawings_from_drawing_programs_are_accepted(folder, svg):
+    (folder / "hip.svg").write_text(svg)
+    write_topic(folder, "hip.svg")
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.html")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_symlink_loop_or_a_very_long_name_is_one_line(folder):
+    (folder / "loop.png").symlink_to("loop.png")
+    for name in ("loop.png", "a" * 300 + ".png"):
+        write_topic(folder, name)
+        result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+        assert result.exit_code == 1
+        assert len(result.output.splitlines()) == 1 and "cannot be read" in result.output
+
+
+def test_words_for_a_picture_need_a_picture(folder):
+    path = folder / "hip-care.toml"
+    path.write_text(TOPIC.replace("{figure}", 'figure_alt = "Sitting."'))
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+    assert result.exit_code == 1
+    assert (
+        "stretches[1] figure_alt describes a picture, but the stretch names none" in result.output
+    )
+
+
 def test_a_symlink_out_of_the_folder_is_refused(folder, tmp_path):
     png(tmp_path / "elsewhere.png")
     (folder / "hip.png").symlink_to(tmp_path / "elsewhere.png")
@@ -251,6 +394,31 @@ def test_gallery_draws_every_built_in_figure_with_the_line_to_copy(folder):
         assert f'figure = "{key}"' in text
     # Each drawing is a Figure with its alt text, as in a handout.
     assert figure_alts(data) == [FIGURES[key].alt for key in sorted(FIGURES)]
+    html = run("gallery", "-o", "figures.html")
+    assert html.exit_code == 1 and "the gallery is a PDF; use a name ending in .pdf" in html.output
     again = run("gallery", "-o", "figures.pdf")
     assert again.exit_code == 1 and "--force" in again.output
     assert Path("figures.pdf").read_bytes() == data
+
+
+def test_check_draws_a_stretch_that_the_sample_clients_conditions_would_hide(folder):
+    from takehome.check import _samples
+    from takehome.model.topic import load_topic
+
+    png(folder / "hip.png")
+    path = write_topic(folder, "hip.png")
+    path.write_text(
+        path.read_text().replace('stop_if = "Stop', 'not_for = ["pregnancy"]\nstop_if = "Stop')
+        + '\n[conditions.pregnancy]\nnote = "Ask your midwife first."\n'
+    )
+    samples = _samples(load_topic(path))
+    # One client with every condition (the stretch is left out), one with none.
+    assert [client.conditions for client in samples] == [("pregnancy",), ()]
+
+
+def test_a_warning_about_a_picture_names_it_without_its_megabytes():
+    from takehome.render.pdf import _explain
+
+    data = "data:image/svg+xml;base64," + "A" * 100_000
+    (warning,) = _explain([f"Failed to render SVG image {data}"])
+    assert warning == "WeasyPrint: Failed to render SVG image data:image/svg+xml;…"

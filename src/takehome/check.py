@@ -152,14 +152,21 @@ def _as_shipped(path, builtin) -> bool:
         return False
 
 
+def _samples(loaded) -> list[Client]:
+    """A sample client with every condition the topic knows; and, if that hides a
+    stretch (``not_for``), one with none, so every stretch and picture is drawn."""
+    conditions = list(loaded.topic.conditions)
+    clients = [
+        Client.create("Sample Client", conditions, note=SAMPLE_NOTE, next_visit="Monday at 9 am")
+    ]
+    keys = clients[0].conditions
+    if any(not stretch.suits(keys) for stretch in loaded.topic.stretches):
+        clients.append(Client.create("Sample Client", note=SAMPLE_NOTE))
+    return clients
+
+
 def _render_samples(report: Report, valid, library, practice, renderer, *, pdf: bool) -> None:
-    for loaded in valid:
-        client = Client.create(
-            "Sample Client",
-            list(loaded.topic.conditions),
-            note=SAMPLE_NOTE,
-            next_visit="Monday at 9 am",
-        )
+    for loaded, client in ((topic, c) for topic in valid for c in _samples(topic)):
         try:
             handout = build_handout(
                 [loaded.key], client, library=library, practice=practice, date=dt.date.today()

@@ -349,17 +349,23 @@ class Studio:
         in_profile = profile_folder is not None and folder.resolve() == profile_folder.resolve()
         return NewTopic(path, replaces, in_profile)
 
-    def gallery(self, output: str | Path | None = None, force: bool = False) -> Path:
+    def gallery(
+        self, output: str | Path | None = None, force: bool = False, *, paper: str | None = None
+    ) -> Path:
         """Write the sheet of built-in figures (their names, captions, drawings) as a PDF."""
         from takehome.output import check_writable, resolve_output, write_atomic
         from takehome.render.gallery import gallery_pdf
 
         output_text = str(output) if output is not None else None
+        if output_text and output_text.lower().endswith(".html"):
+            raise TakehomeError(
+                f"{self.labels.output} {output_text}: the gallery is a PDF; "
+                "use a name ending in .pdf, or a folder"
+            )
+        options = self.options(paper)  # checks the paper size before anything is drawn
         path = resolve_output(output_text, GALLERY_NAME, "pdf", self.output_dir, self.labels)
         check_writable(path, force, self.labels)
-        return write_atomic(
-            path, gallery_pdf(self.options().paper), force=force, labels=self.labels
-        )
+        return write_atomic(path, gallery_pdf(options.paper), force=force, labels=self.labels)
 
     # -- A day's list ---------------------------------------------------------------------
 

@@ -102,6 +102,12 @@ class Stretch(_Strict):
 
     @model_validator(mode="after")
     def _load_picture(self, info: ValidationInfo) -> Stretch:
+        if self.figure is None and (self.figure_alt or self.figure_caption):
+            field = "figure_alt" if self.figure_alt else "figure_caption"
+            raise ValueError(
+                f"{field} describes a picture, but the stretch names none; add figure = "
+                f'"a-built-in-name" (see takehome gallery) or "my-picture.png", or remove {field}'
+            )
         if self.figure is None or not is_picture_file(self.figure):
             return self
         if not self.figure_alt:

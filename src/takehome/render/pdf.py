@@ -446,6 +446,9 @@ _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by
 _CODEPOINT = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
 
 
+_DATA_URL_IN_TEXT = re.compile(r"(data:[\w.+/-]*[;,])[^\s\"')]+")
+
+
 def _explain(messages: list[str]) -> list[str]:
     """Turn WeasyPrint's log lines into warnings a therapist can act on, once each."""
     missing: list[str] = []
@@ -456,8 +459,11 @@ def _explain(messages: list[str]) -> list[str]:
                 char = f"{chr(int(point, 16))} (U+{point.upper()})"
                 if char not in missing:
                     missing.append(char)
-        elif f"WeasyPrint: {message}" not in others:
-            others.append(f"WeasyPrint: {message}")
+        else:
+            # A picture is embedded as a data: URL: name it, not its megabytes.
+            message = _DATA_URL_IN_TEXT.sub(r"\1…", message)
+            if f"WeasyPrint: {message}" not in others:
+                others.append(f"WeasyPrint: {message}")
     if missing:
         others.insert(
             0,

@@ -68,7 +68,36 @@ def fixes(document) -> list[continued.Fix]:
                     if stretch is not None and need > 0.5:
                         found.append(continued.Fix(stretch, f"padding-bottom: {need:.2f}px"))
             taken.append((top, bottom))
+            # A figure hung from the top (the first stretch's) may be taller than
+            # a short stretch: its caption would run into what follows.
+            stretch_box = _stretch_box(page._page_box, figure)
+            if stretch_box is not None and not found_for(found, stretch_box.element):
+                foot = stretch_box.position_y + stretch_box.margin_height()
+                need = bottom + _GAP - foot
+                if need > 0.5:
+                    found.append(
+                        continued.Fix(stretch_box.element, f"padding-bottom: {need:.2f}px")
+                    )
     return found
+
+
+def found_for(found: list[continued.Fix], element) -> bool:
+    """Whether a fix for ``element`` is already in ``found``."""
+    return any(fix.element is element for fix in found)
+
+
+def _stretch_box(page_box, figure):
+    """The box, on this page, of the stretch the figure belongs to."""
+    target = figure.element
+    for box in continued._boxes(page_box):
+        element = box.element
+        if (
+            element is not None
+            and "stretch" in (element.get("class") or "").split()
+            and any(child is target for child in element.iter())
+        ):
+            return box
+    return None
 
 
 def _drawing(figure):
