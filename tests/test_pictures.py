@@ -317,9 +317,7 @@ def test_words_for_a_picture_need_a_picture(folder):
     path.write_text(TOPIC.replace("{figure}", 'figure_alt = "Sitting."'))
     result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
     assert result.exit_code == 1
-    assert (
-        "stretches[1] figure_alt describes a picture, but the stretch names none" in result.output
-    )
+    assert "stretches[1] figure_alt describes a picture, but none is named" in result.output
 
 
 def test_a_symlink_out_of_the_folder_is_refused(folder, tmp_path):
@@ -422,3 +420,18 @@ def test_a_warning_about_a_picture_names_it_without_its_megabytes():
     data = "data:image/svg+xml;base64," + "A" * 100_000
     (warning,) = _explain([f"Failed to render SVG image {data}"])
     assert warning == "WeasyPrint: Failed to render SVG image data:image/svg+xml;…"
+
+
+def test_steps_to_follow_may_have_a_picture_too(folder):
+    png(folder / "up.png")
+    path = write_topic(folder, "calf-stretch")
+    path.write_text(
+        path.read_text()
+        + '\n[[self_care]]\nname = "Getting up"\nsteps = ["Roll onto your side."]\n'
+        'figure = "up.png"\nfigure_alt = "Lying on the side, then sitting up."\n'
+    )
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.html")
+    assert result.exit_code == 0, result.output
+    steps = Path("ana.html").read_text().split('<section class="self-care">', 1)[1]
+    assert '<img src="data:image/png;base64,' in steps
+    assert 'alt="Lying on the side, then sitting up."' in steps

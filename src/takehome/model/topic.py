@@ -57,28 +57,10 @@ class AftercareStep(_Strict):
     text: Text
 
 
-class Stretch(_Strict):
-    """A self-care stretch with numbered steps and clear limits.
-
-    How long and how often are given as whole numbers (``hold_seconds``,
-    ``reps``, ``each_side``, ``times_a_day``), which the handout words the same
-    way every time and turns into a tick-box log; older topic files may give
-    them as text (``hold``, ``repeat``) instead.
-    """
+class _Pictured(_Strict):
+    """Steps that may come with a picture of the start and end positions."""
 
     name: Text
-    steps: list[Text] = Field(min_length=1)
-    hold_seconds: int | None = Field(default=None, ge=0, le=600)
-    reps: int | None = Field(default=None, ge=1, le=50)
-    each_side: bool = False
-    times_a_day: int | None = Field(default=None, ge=1, le=10)
-    hold: Text | None = None  # as text, e.g. "Hold for 30 seconds."
-    repeat: Text | None = None  # as text, e.g. "2 times a side, once or twice a day."
-    stop_if: Text  # when to stop
-    # Condition keys: hide this stretch from clients with any of them (lying on
-    # the back in pregnancy, say), or show it only to clients with one.
-    not_for: list[Key] = Field(default_factory=list)
-    only_for: list[Key] = Field(default_factory=list)
     # A picture of the start and end positions: a built-in drawing's key
     # (takehome/figures), or an SVG, PNG or JPEG file in the topic's folder.
     figure: Text | None = None
@@ -105,7 +87,7 @@ class Stretch(_Strict):
         if self.figure is None and (self.figure_alt or self.figure_caption):
             field = "figure_alt" if self.figure_alt else "figure_caption"
             raise ValueError(
-                f"{field} describes a picture, but the stretch names none; add figure = "
+                f"{field} describes a picture, but none is named; add figure = "
                 f'"a-built-in-name" (see takehome gallery) or "my-picture.png", or remove {field}'
             )
         if self.figure is None or not is_picture_file(self.figure):
@@ -135,7 +117,7 @@ class Stretch(_Strict):
 
     @property
     def drawing(self) -> Figure | Picture | None:
-        """What to draw for this stretch: a built-in Figure, the topic's Picture, or None."""
+        """What to draw: a built-in Figure, the topic's own Picture, or None."""
         if self._picture is not None or self.figure is None:
             return self._picture
         from takehome.figures.library import FIGURES
@@ -147,6 +129,30 @@ class Stretch(_Strict):
             if any(words.values())
             else drawn
         )
+
+
+class Stretch(_Pictured):
+    """A self-care stretch with numbered steps and clear limits.
+
+    How long and how often are given as whole numbers (``hold_seconds``,
+    ``reps``, ``each_side``, ``times_a_day``), which the handout words the same
+    way every time and turns into a tick-box log; older topic files may give
+    them as text (``hold``, ``repeat``) instead.
+    """
+
+    name: Text
+    steps: list[Text] = Field(min_length=1)
+    hold_seconds: int | None = Field(default=None, ge=0, le=600)
+    reps: int | None = Field(default=None, ge=1, le=50)
+    each_side: bool = False
+    times_a_day: int | None = Field(default=None, ge=1, le=10)
+    hold: Text | None = None  # as text, e.g. "Hold for 30 seconds."
+    repeat: Text | None = None  # as text, e.g. "2 times a side, once or twice a day."
+    stop_if: Text  # when to stop
+    # Condition keys: hide this stretch from clients with any of them (lying on
+    # the back in pregnancy, say), or show it only to clients with one.
+    not_for: list[Key] = Field(default_factory=list)
+    only_for: list[Key] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _dose(self) -> Stretch:
@@ -187,7 +193,7 @@ class Stretch(_Strict):
         return not self.only_for or any(key in self.only_for for key in conditions)
 
 
-class SelfCare(_Strict):
+class SelfCare(_Pictured):
     """Steps to follow that are not a stretch (how to speak up, a skin check)."""
 
     name: Text
