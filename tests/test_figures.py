@@ -174,3 +174,121 @@ def test_the_pelvic_tilt_closes_a_gap_under_the_low_back():
     assert before["back"][1] - BODY_WIDTH / 2 >= BODY_WIDTH  # a gap you can see
     assert after["back"][1] <= ON_PROP  # closed
     assert before["pelvis"] == after["pelvis"]  # the pelvis stays on the floor
+
+
+# Feet and knees a body can make. Seen from the figure's right (facing right,
+# or lying on the back with the head to the left), a foot at a right angle to
+# the shin points 90 degrees counter-clockwise from it; seen from its left,
+# clockwise. A foot may point down at most 50 degrees from that, and pull up
+# at most 30; it never bends back toward the calf.
+ANKLE_RANGE = (90.0 - 50.0, 90.0 + 30.0)
+# Kneeling with the top of the foot flat on the floor, in line with the shin.
+KNEELING = {"cat-cow"}
+# Knees the steps call soft or a little bent: bent forward a little (in front
+# of the line from hip to ankle), never straight or locked back. Each is a leg
+# and the frame it is soft in (None: both).
+SOFT_KNEES = {
+    "standing-pelvic-tilt": (("near", None), ("far", None)),
+    "lying-hamstring-towel": (("near", 1),),  # the lifted leg
+}
+SOFT_BEND = (5.0, 30.0)
+
+
+def _seen_from(pose) -> int | None:
+    """+1 seen from the figure's right, -1 from its left, None a front view."""
+    if pose.front:
+        return None
+    if pose.facing:
+        return pose.facing
+    # Lying on the back: the head to the left shows the right side.
+    head, pelvis = joints(pose).points["head"], pose.pelvis
+    return 1 if head[0] < pelvis[0] else -1
+
+
+def _turn(a: float, b: float) -> float:
+    """From direction a to direction b, counter-clockwise, in (-180, 180]."""
+    return -((a - b + 180.0) % 360.0 - 180.0)
+
+
+def _in_picture(limb) -> bool:
+    return not any(limb.depths())
+
+
+def ankle_angle(pose, side: str) -> float:
+    """The angle between the shin and the foot (90: a right angle; less: the
+    foot pointed; more: pulled up), signed in the picture so that a foot bent
+    back toward the calf comes out as a negative angle or past 180."""
+    leg = getattr(pose, f"{side}_leg")
+    seen = _seen_from(pose)
+    if seen is not None and _in_picture(leg):
+        _, shin, foot = leg.angles
+        return (_turn(shin, foot) * seen) % 360.0
+    # A leg turned out of the picture (a front view, a crossed leg): the
+    # angle in 3-D (unsigned: these feet are drawn pointing away from the calf).
+    drawn = joints(pose)
+
+    def vector(start: str, end: str) -> list[float]:
+        (x1, y1), (x2, y2) = drawn.points[start], drawn.points[end]
+        return [x2 - x1, y2 - y1, drawn.z[end] - drawn.z[start]]
+
+    shin = vector(f"{side}_knee", f"{side}_ankle")
+    foot = vector(f"{side}_ankle", f"{side}_toes")
+    dot = sum(a * b for a, b in zip(shin, foot, strict=True))
+    return math.degrees(math.acos(dot / (BONES["shin"] * BONES["foot"])))
+
+
+def knee_bend(pose, side: str) -> float | None:
+    """How far the knee bends (0 straight; negative: locked back), in the picture."""
+    leg = getattr(pose, f"{side}_leg")
+    seen = _seen_from(pose)
+    if seen is None or not _in_picture(leg):
+        return None
+    thigh, shin, _ = leg.angles
+    return -_turn(thigh, shin) * seen
+
+
+def knee_in_front(pose, side: str) -> float:
+    """How far the knee is in front of the line from the hip to the ankle."""
+    points = joints(pose).points
+    (hx, hy), (kx, ky), (ax, ay) = (
+        points["pelvis"],
+        points[f"{side}_knee"],
+        points[f"{side}_ankle"],
+    )
+    cross = (ax - hx) * (ky - hy) - (ay - hy) * (kx - hx)
+    return cross / math.hypot(ax - hx, ay - hy) * _seen_from(pose)
+
+
+@pytest.mark.parametrize("key", sorted(FIGURES))
+def test_every_ankle_and_knee_bends_the_way_a_body_can(key):
+    figure = FIGURES[key]
+    for frame, pose in enumerate((figure.start, figure.end)):
+        for side in ("near", "far"):
+            angle = ankle_angle(pose, side)
+            if key in KNEELING:
+                assert abs(angle) < 1 or abs(angle - 360) < 1, (key, frame, side, angle)
+            else:
+                low, high = ANKLE_RANGE
+                assert low <= angle <= high, (key, frame, side, round(angle))
+            bend = knee_bend(pose, side)
+            assert bend is None or bend >= 0, (key, frame, side, "knee locked back", bend)
+
+
+@pytest.mark.parametrize("key", sorted(SOFT_KNEES))
+def test_a_soft_knee_bends_forward_a_little(key):
+    figure = FIGURES[key]
+    for frame, pose in enumerate((figure.start, figure.end)):
+        for side, when in SOFT_KNEES[key]:
+            if when in (None, frame):
+                bend = knee_bend(pose, side)
+                assert bend is not None and SOFT_BEND[0] <= bend <= SOFT_BEND[1], (key, frame, bend)
+                assert knee_in_front(pose, side) > 0, (key, frame, side)
+
+
+def test_the_chin_tuck_glides_the_head_back_without_tipping_it():
+    figure = FIGURES["chin-tuck"]
+    start, end = joints(figure.start).points, joints(figure.end).points
+    assert figure.end.neck == 90  # the end: the neck upright, the head over the shoulders
+    assert all(pose.neck <= 90 and pose.gaze == 0 for pose in (figure.start, figure.end))
+    assert end["head"][0] < start["head"][0] - 4  # it moves back
+    assert math.isclose(end["head"][1], start["head"][1], abs_tol=2)  # and stays level

@@ -11,12 +11,12 @@ drawing puts them there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from takehome.figures.skeleton import Limb, Pose
-from takehome.figures.svg import Arrow, Mark, Prop, Turn, figure_svg, mirror_mark
+from takehome.figures.svg import Arrow, Mark, Prop, figure_svg, mirror_mark
 
 DOWN, UP, FORWARD, BACK = 270.0, 90.0, 0.0, 180.0
 
@@ -52,6 +52,7 @@ def pose(
     upper_back: float | None = None,
     shoulder: Bone | None = None,
     lean: float = 0.0,
+    gaze: float = 0.0,
 ) -> Pose:
     """A pose; the far limbs copy the near ones unless given, the neck the back.
 
@@ -82,6 +83,7 @@ def pose(
         facing=facing,
         front=front,
         lean=lean,
+        gaze=gaze,
     )
 
 
@@ -110,7 +112,6 @@ LYING_TOUCH = (*on("floor", "pelvis", "shoulders"),)
 # Positions used by several figures.
 STANDING = pose((0, 82))
 SEATED = pose((0, 44), near_arm=(280, 315), near_leg=(FORWARD, DOWN, FORWARD))
-SEATED_HANDS_ON_BELLY = pose((0, 44), near_arm=(240, 340), near_leg=(FORWARD, DOWN, FORWARD))
 # On the back, head to the left: the back's line on the floor, the head resting
 # on it (the neck tipped up a little, as the back of the head lifts it).
 LYING_KNEES_BENT = pose(
@@ -157,7 +158,7 @@ class Figure:
         if mirrored:
             start, end = start.mirrored(), end.mirrored()
             props = tuple(
-                Prop(p.kind, -p.x - (p.width if p.kind == "doorway" else 0), p.width) for p in props
+                replace(p, x=-p.x - (p.width if p.kind == "doorway" else 0)) for p in props
             )
             marks = tuple(mirror_mark(mark) for mark in marks)
             if close_up:
@@ -187,11 +188,11 @@ _add(
             near_arm=((284.3, 60), (245.2, 30)),
             far_arm=((203.5, 60), (264.5, 30)),
             near_leg=((340, 75), DOWN, (FORWARD, 70)),
-            far_leg=((156.8, 43.5), (347.5, 9.9), (345, 20)),
+            far_leg=((156.8, 43.5), (347.5, 9.9), (300, 55)),  # the foot relaxed, past the knee
             front=True,
         ),
         (Prop("chair-front"),),
-        "Cross your ankle over your knee, then lean forward a little.",
+        "Ankle over knee; lean forward a little.",
         "Seen from the front. Start: sitting tall on a chair, feet flat. End: one "
         "ankle crossed over the other knee, like a number 4, hands resting on the "
         "crossed leg, leaning forward a little from the hips with a straight back.",
@@ -214,12 +215,12 @@ _add(
             neck=170,
             near_arm=(45, 15),
             far_arm=(FORWARD, FORWARD),
-            near_leg=(115, 340, FORWARD),
+            near_leg=(115, 340, 70),  # the foot relaxed, at a right angle to the shin
             far_leg=(50, 295, FORWARD),
             facing=0,
         ),
         MAT,
-        "Hug one knee gently toward your chest.",
+        "Hold behind a thigh; draw the knee in.",
         "Start: lying on the back, knees bent, feet flat. End: hands hold behind one "
         "thigh and draw that knee toward the chest; the other foot stays on the floor.",
         touches=(
@@ -232,46 +233,20 @@ _add(
 )
 _add(
     Figure(
-        "lying-figure-4",
-        # Drawn with the head to the right, so the near (dark) side is the left:
-        # the held left thigh and the hands read first; the right leg crosses
-        # behind, its hip turned out (away from the reader), its ankle on the
-        # left thigh just below the knee.
-        LYING_KNEES_BENT.mirrored(),
-        pose(
-            (0, 4),
-            spine=BACK,
-            neck=170,
-            near_arm=(38.9, 8.4),
-            near_leg=(110, 30, 70),
-            far_leg=((55, -30), (176.8, 35.8), (165, 40)),
-            facing=0,
-        ).mirrored(),
-        MAT,
-        "Cross an ankle over your knee, then draw the legs in.",
-        "Start: lying on the back, knees bent, feet flat. End: one ankle crossed over "
-        "the other knee, like a number 4, hands behind that thigh drawing both legs "
-        "toward the chest.",
-        touches=(
-            *LYING_TOUCH,
-            *on("floor", *FEET, frame=0),
-            *on("near_thigh", "far_ankle", "near_hand", frame=1),
-        ),
-    )
-)
-_add(
-    Figure(
         "chin-tuck",
-        # A close-up of the head and shoulders: the glide back is small.
+        # A close-up of the head and shoulders: the glide back is small. The
+        # head starts a little forward and ends stacked over the shoulders
+        # (the neck upright, never tipped back); the face stays level.
+        pose((0, 44), neck=70, near_arm=(300, 0), near_leg=(FORWARD, DOWN, FORWARD)),
         pose((0, 44), near_arm=(300, 0), near_leg=(FORWARD, DOWN, FORWARD)),
-        pose((0, 44), near_arm=(300, 0), near_leg=(FORWARD, DOWN, FORWARD), neck=112),
         CHAIR,
         "Slide your chin straight back.",
-        "Start: sitting tall, looking ahead. End: the same, with the chin slid "
-        "straight back, making a double chin; the head does not tip down.",
+        "Start: sitting tall, looking ahead, the head a little forward. End: the same, "
+        "with the chin slid straight back over the shoulders, making a double chin; "
+        "the head does not tip up or down.",
         touches=SEATED_TOUCH,
-        marks=(Arrow((28, 107), (12, 107)),),
-        close_up=(-24, 72, 30, 124),
+        marks=(Arrow((34, 107), (17, 107)),),
+        close_up=(-24, 72, 34, 124),
     )
 )
 _add(
@@ -297,23 +272,6 @@ _add(
 )
 _add(
     Figure(
-        "shoulder-rolls",
-        # A close-up of the shoulder (drawn as a round joint, a little below
-        # the base of the neck): the arrow circles it up, back and down; at the
-        # end it sits back and down.
-        pose((0, 44), shoulder=(DOWN, 60), near_arm=(290, 300), near_leg=(FORWARD, DOWN, FORWARD)),
-        pose((0, 44), shoulder=(228, 38), near_arm=(287, 300), near_leg=(FORWARD, DOWN, FORWARD)),
-        CHAIR,
-        "Lift your shoulders, then roll them back and down.",
-        "Start: sitting tall, arms loose; an arrow circles the shoulder up, back and "
-        "down. End: the shoulders rolled back and down, arms still loose.",
-        touches=SEATED_TOUCH,
-        marks=(Turn((0, 88), 13, -50, 240),),
-        close_up=(-24, 62, 24, 124),
-    )
-)
-_add(
-    Figure(
         "seated-upper-back-stretch",
         SEATED,
         # The pelvis stays upright; the upper back rounds forward over it.
@@ -321,12 +279,13 @@ _add(
             (0, 44),
             spine=93,
             upper_back=62,
-            neck=50,
-            near_arm=(FORWARD, FORWARD),
+            neck=45,
+            gaze=-45,  # the head dropped: the face looks down
+            near_arm=(345, 345),
             near_leg=(FORWARD, DOWN, FORWARD),
         ),
         CHAIR,
-        "Reach forward and round your upper back.",
+        "Reach forward; round your upper back.",
         "Start: sitting tall. End: both arms reaching straight forward, hands "
         "together, the upper back rounded and the head dropped a little.",
         touches=SEATED_TOUCH,
@@ -336,14 +295,15 @@ _add(
     Figure(
         "doorway-chest-stretch",
         pose((0, 82), near_arm=(275, 270), near_leg=(275, 270, 0), front=True),
-        # Seen from the front: "goalpost" arms, elbows at shoulder height,
-        # forearms up on the door frame.
-        pose((0, 82), near_arm=(0, 90), near_leg=(275, 270, 0), front=True),
+        # Seen from the front: "goalpost" arms, the elbows a little below
+        # shoulder height (kinder to the shoulder than level), forearms up on
+        # the door frame.
+        pose((0, 82), near_arm=(345, 90), near_leg=(275, 270, 0), front=True),
         (Prop("doorway", x=-40, width=80),),
-        "Forearms on the frame, elbows at shoulder height.",
+        "Elbows just below shoulders; step in.",
         "Seen from the front. Start: standing in a doorway. End: upper arms out to "
-        "the sides at shoulder height, forearms up on the door frame, the chest "
-        "leaning gently through.",
+        "the sides, elbows a little below shoulder height, forearms up on the door "
+        "frame, one foot stepped forward and the chest leaning gently through.",
         touches=(
             *on("floor", "near_ankle", "far_ankle"),
             *on("wall", "near_elbow", "near_hand", "far_elbow", "far_hand", frame=1),
@@ -358,12 +318,12 @@ _add(
         pose(
             (8, 74),
             spine=80,
-            near_arm=(60, 320),
+            near_arm=(312.6, 45),  # elbows bent and down, hands on the wall at shoulder height
             near_leg=(244.5, 244.5, FORWARD),
             far_leg=(305, 262, FORWARD),
         ),
         (Prop("wall", x=54),),
-        "One foot back, heel down; bend the front knee.",
+        "Back heel down; bend the front knee.",
         "Start: standing facing a wall, hands on it. End: one foot stepped back with "
         "the heel down and the knee straight, the front knee bent, leaning into the "
         "wall.",
@@ -379,14 +339,17 @@ _add(
             spine=BACK,
             neck=170,
             near_arm=(35, 60),
-            near_leg=(75, 75, FORWARD),
+            # About 70 degrees up, the knee a little bent, the foot at a right
+            # angle to the shin: toes toward the head, the sole to the ceiling.
+            near_leg=(75, 63, 151),
             far_leg=(50, 295, FORWARD),
             facing=0,
         ),
-        (Prop("mat"), Prop("towel")),
-        "Loop a towel round your foot and lift the leg.",
+        (Prop("mat"), Prop("towel", frame=1)),
+        "Towel round one foot; lift the leg.",
         "Start: lying on the back, knees bent. End: a towel looped around one foot, "
-        "that leg lifted almost straight, the hands holding the towel's ends.",
+        "that leg lifted with a small bend in the knee, the hands holding the "
+        "towel's ends; the other foot stays on the floor.",
         touches=(
             *LYING_TOUCH,
             *on("floor", *FEET, frame=0),
@@ -406,8 +369,8 @@ _add(
             near_leg=(328, 328, 75),
             far_leg=(FORWARD, DOWN, FORWARD),
         ),
-        (*CHAIR, Prop("towel")),
-        "Straighten one leg, heel down, and lean forward.",
+        (*CHAIR, Prop("towel", frame=1)),
+        "One leg out, heel down; lean forward.",
         "Start: sitting near the front of a chair. End: one leg straight out with "
         "the heel on the floor and a towel around the foot, leaning forward from "
         "the hips with a straight back.",
@@ -445,46 +408,21 @@ _add(
 _add(
     Figure(
         "standing-pelvic-tilt",
-        # Head, shoulders and buttocks touch the wall and never cross it; the
-        # knees bend a little more as the pelvis tilts.
-        pose((0, 81), near_leg=(268, 272, FORWARD)),
-        pose((0, 79), near_leg=(262, 276, FORWARD)),
-        (Prop("wall", x=-10),),
-        "Back against a wall, flatten your lower back.",
-        "Start: standing with the back against a wall, knees soft. End: the belly "
-        "tightened and the lower back pressed toward the wall.",
-        touches=(*on("floor", *FEET), *on("wall", "head")),
-    )
-)
-_add(
-    Figure(
-        "belly-breathing",
-        SEATED_HANDS_ON_BELLY,
+        # Head, shoulders and buttocks touch the wall and never cross it. The
+        # knees are soft: bent a little, in front of the line from hip to
+        # ankle, never locked back. The low back curves away from the wall,
+        # then flattens against it as the belly pulls in (the arrow).
         pose(
-            (0, 44),
-            near_arm=(240, 340),
-            far_arm=(250, 15),
-            near_leg=(FORWARD, DOWN, FORWARD),
+            (0, 81), spine=75, upper_back=102, neck=UP, near_arm=(278, 282), near_leg=(283, 259, 0)
         ),
-        CHAIR,
-        "Breathe in slowly into your belly, then out.",
-        "Start: sitting back in a chair, one hand on the belly. End: the same, the "
-        "belly rising under the hand with a slow breath in.",
-        touches=SEATED_TOUCH,
-    )
-)
-_add(
-    Figure(
-        "ankle-pumps",
-        pose((0, 4), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 105)),
-        pose((0, 4), spine=100, near_arm=(250, 250), near_leg=(FORWARD, FORWARD, 45)),
-        MAT,
-        "Pull your toes back, then point them away.",
-        "Start: sitting with the legs out in front, toes pulled back toward you. "
-        "End: toes pointed away.",
-        touches=on("floor", "pelvis", "near_ankle", "far_ankle", "near_hand", "far_hand"),
-        # The foot is small at print size: an arrow at the ankle shows its move.
-        marks=(Turn((82, 4), 22, 100, 45),),
+        pose((0, 80.2), near_arm=(278, 282), near_leg=(284, 258, 0)),
+        (Prop("wall", x=-10),),
+        "Soft knees; low back flat to the wall.",
+        "Start: standing with the back against a wall, feet a little forward, knees "
+        "soft and a small gap behind the lower back. End: the belly button pulled "
+        "in and the lower back pressed flat against the wall, knees still soft.",
+        touches=(*on("floor", *FEET), *on("wall", "head")),
+        marks=(Arrow((32, 90), (16, 90), frame=1),),
     )
 )
 _add(
@@ -505,12 +443,13 @@ _add(
             spine=140,
             upper_back=185,
             neck=245,
+            gaze=-80,  # the head dropped: the face looks down
             near_arm=(266, 266),
             near_leg=(DOWN, FORWARD, FORWARD),
             facing=-1,
         ),
         MAT,
-        "On hands and knees, let your back go flat, then round it up.",
+        "On hands and knees, bring your back flat, then round it up.",
         "Start: on hands and knees, back flat. End: the back rounded up toward the "
         "ceiling and the head dropped.",
         touches=on("floor", "near_hand", "far_hand", "near_knee", "far_knee", *FEET),
@@ -526,11 +465,12 @@ _add(
             (0, 82),
             near_arm=(250, 260),
             far_arm=(340, 340),
-            near_leg=(272, 112, 100),
+            # The foot at a right angle to the shin, toes back: the bent leg shows.
+            near_leg=(272, 112, 200),
             far_leg=(DOWN, DOWN, FORWARD),
         ),
         (Prop("wall", x=50),),
-        "Hold the wall; draw your heel toward your buttock.",
+        "Hold on; draw your heel back gently.",
         "Start: standing, one hand on a wall. End: one knee bent and pointing down, "
         "the hand on the same side holding that ankle behind, the heel drawn toward "
         "the buttock.",

@@ -61,7 +61,9 @@ class Pose:
     (90 is straight up), ``upper_back`` the upper back's (None: in line with
     the low back); ``neck`` the neck's; each limb lists its bones' directions.
     ``front``: seen from the front, where both sides are drawn dark; ``lean``
-    turns the trunk towards the reader (a front view's lean forward).
+    turns the trunk towards the reader (a front view's lean forward);
+    ``gaze`` tips the face down (negative) or up from level, in degrees (a
+    dropped head looks down; a head that glides back stays level).
     """
 
     pelvis: tuple[float, float]
@@ -76,6 +78,7 @@ class Pose:
     upper_back: float | None = None
     front: bool = False
     lean: float = 0.0
+    gaze: float = 0.0
     label: str = field(default="", compare=False)
 
     def mirrored(self, axis: float = 0.0) -> Pose:

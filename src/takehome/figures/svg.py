@@ -40,12 +40,14 @@ class Prop:
     ``kind`` is one of chair, chair-front (seen from the front), wall, doorway,
     mat, pillow, towel; ``x`` places it (a chair's seat centre, a wall's face);
     a mat with no ``width`` spans the figure; a towel runs from the near hand
-    to the near foot of the pose it is drawn with.
+    to the near foot of the pose it is drawn with. ``frame`` (0 start, 1 end)
+    draws it in that frame only (None: in both), e.g. a towel once it is in use.
     """
 
     kind: str
     x: float = 0.0
     width: float = 0.0
+    frame: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,11 +233,19 @@ def _frame(pose: Pose, props: tuple[Prop, ...], marks: list[Mark]) -> str:
         f'stroke="{INK}" stroke-width="{BODY_WIDTH - 1}" fill="#ffffff"/>'
     )
     if figure.facing:
-        # A nose: which way the face looks (level, whatever the neck does).
-        nose = hx + figure.facing * HEAD_RADIUS
-        parts.append(_path(f"M{nose:.1f} {-hy:.1f}l{figure.facing * 4} 2", INK, 3))
+        # A nose: which way the face looks (level unless the pose tips the gaze).
+        face = math.radians(pose.gaze)
+        ux, uy = figure.facing * math.cos(face), math.sin(face)  # model units, y up
+        nx, ny = hx + HEAD_RADIUS * ux, hy + HEAD_RADIUS * uy
+        # The tip: 4 along the gaze and 2 below it (a level nose points a little down).
+        tx, ty = 4 * ux + 2 * uy * figure.facing, 4 * uy - 2 * ux * figure.facing
+        parts.append(_path(f"M{nx:.1f} {-ny:.1f}l{tx:.1f} {-ty:.1f}", INK, 3))
     parts += [_mark(mark) for mark in marks]
     return "".join(parts)
+
+
+def _in_frame(props: tuple[Prop, ...], frame: int) -> tuple[Prop, ...]:
+    return tuple(prop for prop in props if prop.frame in (None, frame))
 
 
 def figure_svg(
@@ -258,7 +268,7 @@ def figure_svg(
     boxes = []
     for frame, pose in enumerate((start, end)):
         own = [mark for mark in marks if mark.frame == frame]
-        box = close_up or _extent(pose, props, own)
+        box = close_up or _extent(pose, _in_frame(props, frame), own)
         boxes.append((box[0] - PAD, box[1] - PAD, box[2] + PAD, box[3] + PAD))
     (a0, b0, a1, b1), (c0, d0, c1, d1) = boxes
     low, high = min(b0, d0), max(b1, d1)
@@ -291,7 +301,7 @@ def figure_svg(
         parts.append(
             f'<svg x="{ox:.1f}" y="{oy:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
             f'viewBox="{x0:.1f} {-y1:.1f} {x1 - x0:.1f} {y1 - y0:.1f}">'
-            f"{_frame(pose, props, own)}</svg>"
+            f"{_frame(pose, _in_frame(props, frame), own)}</svg>"
         )
     body = "".join(parts) + arrow
     return (
