@@ -15,7 +15,7 @@ import pytest
 
 from takehome.figures.library import FIGURES
 from takehome.figures.skeleton import ARM, BONES, HEAD_RADIUS, LEG, joints
-from takehome.figures.svg import BODY_WIDTH, PROP_WIDTH, SEAT
+from takehome.figures.svg import BODY_WIDTH, PROP_WIDTH, SEAT, TABLE
 from takehome.model.topic import TopicFileError, TopicLibrary
 
 LIBRARY = TopicLibrary()
@@ -80,7 +80,8 @@ def test_every_built_in_stretch_names_a_figure_or_none():
     # steps say it all, and a drawing would only contradict them.
     named = set()
     for key in sorted(LIBRARY.keys()):
-        for stretch in LIBRARY.load(key).topic.stretches:
+        topic = LIBRARY.load(key).topic
+        for stretch in [*topic.stretches, *topic.self_care]:  # steps may have one too
             assert stretch.figure is None or stretch.figure in FIGURES, (key, stretch.name)
             named.add(stretch.figure)
             if stretch.name.lower().startswith("jaw"):
@@ -133,7 +134,7 @@ ON_PROP = BODY_WIDTH / 2 + PROP_WIDTH / 2 + 1.5
 ON_BONE = BODY_WIDTH + 1.5
 
 
-def _gap(figure, points, touch, pose):
+def _gap(figure, points, touch, pose, frame):
     """How far the drawn joint is from what it should rest on, and how far it may be."""
     x, y = points[touch.joint]
     if touch.joint == "head":  # the head's outline, not its centre
@@ -144,6 +145,10 @@ def _gap(figure, points, touch, pose):
         chairs = [p.x for p in figure.props if p.kind.startswith("chair")]
         assert any(abs(x - c) <= 22 for c in chairs), ("not over a seat", x)
         return abs(y - SEAT), ON_PROP
+    if touch.on == "table":  # its top, between its ends
+        tables = [p for p in figure.props if p.kind == "table" and p.frame in (None, frame)]
+        assert any(abs(x - p.x) <= (p.width or 120) / 2 for p in tables), ("off the table", x)
+        return abs(y - TABLE), ON_PROP
     if touch.on == "wall":
         walls = [p.x for p in figure.props if p.kind == "wall"]
         walls += [p.x + w for p in figure.props if p.kind == "doorway" for w in (0, p.width)]
@@ -164,7 +169,7 @@ def test_what_rests_on_something_touches_it(key):
         points = joints(pose).points
         for touch in figure.touches:
             if touch.frame in (None, frame):
-                gap, limit = _gap(figure, points, touch, pose)
+                gap, limit = _gap(figure, points, touch, pose, frame)
                 assert gap <= limit, (key, frame, touch, round(gap, 1))
 
 

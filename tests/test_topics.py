@@ -131,9 +131,13 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
 
 
 def _assert_a_figure_per_stretch(handout, data: bytes, job) -> None:
-    """Each printed stretch has its drawing: a Figure (with its alt text, tagging
+    """Each printed stretch (and list of steps) has its drawing: a Figure (with its alt text, tagging
     checks that) and its caption in the structure tree. (Issue 13.)"""
-    stretches = [s for section in handout.sections for s in section.stretches]
+    stretches = [
+        item
+        for section in handout.sections
+        for item in (*section.stretches, *section.topic.self_care)
+    ]
     tree = structure(data)
     figures = [text for tag, text in tree if tag == "Figure"]
     drawn = [s for s in stretches if s.drawing is not None]

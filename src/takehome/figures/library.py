@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup
 
 from takehome.figures.skeleton import Limb, Pose
-from takehome.figures.svg import Arrow, Mark, Prop, figure_svg, mirror_mark
+from takehome.figures.svg import TABLE, Arrow, Mark, Prop, Turn, figure_svg, mirror_mark
 
 DOWN, UP, FORWARD, BACK = 270.0, 90.0, 0.0, 180.0
 
@@ -91,8 +91,9 @@ def pose(
 class Touch:
     """A joint that rests on something, in one frame (0 start, 1 end) or both.
 
-    ``on`` is "floor" (y = 0), "seat" (a chair's), "wall" (a wall or a
-    doorway's post) or one of the figure's own bones, e.g. "far_thigh".
+    ``on`` is "floor" (y = 0), "seat" (a chair's), "table" (a massage table's
+    top), "wall" (a wall or a doorway's post) or one of the figure's own
+    bones, e.g. "far_thigh".
     """
 
     joint: str
@@ -479,6 +480,69 @@ _add(
             *on("floor", "near_ankle", "near_toes", frame=0),
             *on("wall", "far_hand"),
             *on("near_shin", "near_hand", frame=1),
+        ),
+    )
+)
+_add(
+    Figure(
+        "ankle-pumps",
+        # A close-up of the lower leg and foot: the move is only the foot's.
+        # Sitting up with the legs out in front, the heel resting on the bed;
+        # the toes point away, then pull back toward you, as the steps say.
+        pose((0, 4), spine=95, near_arm=(275, 320), near_leg=(FORWARD, FORWARD, 45)),
+        pose((0, 4), spine=95, near_arm=(275, 320), near_leg=(FORWARD, FORWARD, 110)),
+        (Prop("mat", x=80, width=60),),
+        "Point your toes, then pull them back.",
+        "Close-up of the lower leg and foot, sitting with the legs out in front and "
+        "the heel resting on the bed. Start: the toes pointed away. End: the toes "
+        "pulled back toward you, the foot bent up at the ankle.",
+        touches=(
+            *on("floor", "pelvis", "near_ankle", "far_ankle"),
+            *on("near_thigh", "near_hand"),
+        ),
+        marks=(Turn((82, 4), 19, 45, 110),),
+        close_up=(60, -4, 100, 26),
+    )
+)
+
+# On the right side on a massage table, seen from its long side: the figure
+# faces the reader, head to the left, so the shoulders stack one above the
+# other and the bent knees come toward the reader (drawn shorter). The upper
+# hand is on the table in front of the chest, ready to push up.
+SIDE_LYING = Pose(
+    pelvis=(0, TABLE + 6),  # the hips' middle: the lower hip is on the table
+    spine=BACK,
+    neck=168,
+    near_arm=_limb(((UP, 0.0), (38.7, 62.8), (288.4, -13.3))),  # the top arm
+    far_arm=_limb(((DOWN, 70.0), (195.0, 55.0), (175.0, 45.0))),  # under, forward
+    near_leg=_limb(((15.0, 50.0), (350.0, -40.0), (FORWARD, 50.0))),  # on top
+    far_leg=_limb(((350.0, 55.0), (FORWARD, -40.0), (FORWARD, 50.0))),
+    facing=0,
+    front=True,
+)
+_add(
+    Figure(
+        "getting-up-from-a-table",
+        SIDE_LYING,
+        # Sitting on the edge, seen from the table's end (so the top is
+        # short): the thighs on the table, the lower legs hanging over its
+        # edge, the hands on the table beside the hips.
+        pose(
+            (2, TABLE + 4),
+            near_arm=(255, 270),
+            near_leg=(FORWARD, DOWN, 340),  # the foot hanging, relaxed
+        ),
+        (Prop("table", x=-14, width=160, frame=0), Prop("table", x=9, width=70, frame=1)),
+        "Roll to your side, then push up to sit.",
+        "Start: lying on one side on a massage table, facing you, knees bent, the "
+        "top hand on the table in front of the chest. End: sitting on the edge of "
+        "the table, hands on the table beside the hips, the lower legs hanging "
+        "down over the edge toward the floor.",
+        touches=(
+            *on("table", "pelvis", "far_shoulder", "far_knee", "far_ankle", frame=0),
+            *on("table", "near_hand", "far_hand"),
+            *on("far_shin", "near_ankle", frame=0),
+            *on("table", "pelvis", "near_knee", "far_knee", frame=1),
         ),
     )
 )

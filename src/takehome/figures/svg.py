@@ -3,7 +3,7 @@
 Thick dark lines on white (low-vision guidance prefers black line drawings to
 grey shading); the far arm and leg lighter, so the near ones read in front
 (seen from the front, both sides are dark: neither is behind); props (chair,
-wall, doorway, mat, towel, pillow) in a mid grey behind the figure. A small
+wall, doorway, mat, towel, pillow, massage table) in a mid grey behind the figure. A small
 movement (a chin sliding back, a low back pressing down) gets an arrow of its
 own at the moving part, and may be drawn as a close-up. Nothing is fetched:
 the SVG is text inside the handout's HTML, and its ``<title>`` is the figure's
@@ -28,6 +28,7 @@ PAD = 5.0  # round line ends and the head's stroke reach this far past a joint
 GAP = 30.0  # between the two frames, for the arrow
 SEAT = 40.0  # a chair's seat, above the floor at 0
 WALL = 172.0  # a wall or door frame: a little above a standing figure's head
+TABLE = 70.0  # a massage table's top: a little below a standing figure's hips
 # The side column's figure box (templates/print.css, .stretch-figure svg):
 # the layout (side by side or stacked) that draws the figure larger in it wins.
 COLUMN = (1.32, 0.72)
@@ -38,8 +39,10 @@ class Prop:
     """Something the figure uses, in the figure's units (y up, the floor at 0).
 
     ``kind`` is one of chair, chair-front (seen from the front), wall, doorway,
-    mat, pillow, towel; ``x`` places it (a chair's seat centre, a wall's face);
-    a mat with no ``width`` spans the figure; a towel runs from the near hand
+    mat, pillow, towel, table (a massage table seen from its long side: a flat
+    top at ``TABLE``, thin legs); ``x`` places it (a chair's seat or a table's
+    centre, a wall's face); a mat with no ``width`` spans the figure, a table's
+    ``width`` is its length shown; a towel runs from the near hand
     to the near foot of the pose it is drawn with. ``frame`` (0 start, 1 end)
     draws it in that frame only (None: in both), e.g. a towel once it is in use.
     """
@@ -106,6 +109,12 @@ def _prop_lines(prop: Prop, figure: Joints) -> list[tuple[float, float, float, f
     if prop.kind == "pillow":
         width = prop.width or 30
         return [(x - width / 2, 6, x + width / 2, 6), (x - width / 2, 0, x + width / 2, 0)]
+    if prop.kind == "table":
+        half = (prop.width or 120) / 2
+        top = [(x - half, TABLE, x + half, TABLE)]
+        return top + [
+            (x + side * (half - 10), TABLE, x + side * (half - 10), 0) for side in (-1, 1)
+        ]
     if prop.kind == "towel":
         hand = figure.points["near_hand"]
         foot = figure.points["near_ankle"]
