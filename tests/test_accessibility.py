@@ -330,12 +330,30 @@ def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_pa
     from takehome.model.topic import TopicLibrary
 
     conditions = tuple(TopicLibrary().load(key).topic.conditions)
-    data = large.pdf(_handout((key,), conditions, practice=Practice(phone="555-0142"))).data
+    handout = _handout((key,), conditions, practice=Practice(phone="555-0142"))
+    data = large.pdf(handout).data
     assert pdf_ua_failures(data, second_opinion=False) == []
     assert min(size for size, _ in glyph_sizes(data)) >= 18
     document = pypdfium2.PdfDocument(data)
     used = last_page_used(data, top=1.3 * 72, bottom=0.9 * 72)
     assert len(document) == 1 or used >= 0.25, (len(document), used)
+    # A stretch, its drawing and its steps down to "When to stop" share a page.
+    pages = [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    for stretch in (s for section in handout.sections for s in section.stretches):
+        start = next(n for n, text in enumerate(pages) if stretch.name in text)
+        assert stretch.stop_if.split(".")[0] in pages[start], (stretch.name, start + 1)
+
+
+def test_a_stacked_drawing_leaves_its_stretch_room_on_one_page_in_large_print(large):
+    # Legs for a client with no condition: the towel stretch's drawing is two
+    # lying figures, one above the other; drawn too tall, "When to stop" went over.
+    import pypdfium2
+
+    handout = _handout(("legs",), (), practice=Practice(phone="555-0142"))
+    document = pypdfium2.PdfDocument(large.pdf(handout).data)
+    pages = [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    (page,) = [text for text in pages if "Lying hamstring stretch with a towel" in text]
+    assert "When to stop: Stop if you feel pain, numbness or tingling down your leg" in page
 
 
 # -- Readable colours --------------------------------------------------------------------
