@@ -180,7 +180,7 @@ def _figures_cost(renderer: Renderer, repeat: int) -> None:
     """What the stretch figures cost (inline SVG in the side column, and any
     second layout to make room for one), as a ratio against the same handout
     with no figure, run interleaved: the legs and prenatal handouts for a client
-    with no condition (two figures each; legs needs a second layout for one)."""
+    with no condition (two figures each)."""
     from takehome.model.topic import Stretch
 
     real = Stretch.drawing
