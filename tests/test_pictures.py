@@ -435,3 +435,25 @@ def test_steps_to_follow_may_have_a_picture_too(folder):
     steps = Path("ana.html").read_text().split('<section class="self-care">', 1)[1]
     assert '<img src="data:image/png;base64,' in steps
     assert 'alt="Lying on the side, then sitting up."' in steps
+
+
+def test_a_new_picture_under_the_same_name_makes_a_new_handout(folder):
+    # A batch re-run or `send` reuses a PDF only if nothing it was made from
+    # changed: the picture's pixels count, not only its file name.
+    from takehome.model.client import Client
+    from takehome.model.handout import build_handout
+    from takehome.model.topic import TopicLibrary
+    from takehome.render.fingerprint import handout_fingerprint
+    from takehome.render.options import RenderOptions
+
+    def fingerprint() -> str:
+        library = TopicLibrary([folder])
+        handout = build_handout(["hip-care"], Client.create("Ana"), library=library)
+        return handout_fingerprint(handout, RenderOptions(), ())
+
+    png(folder / "hip.png")
+    write_topic(folder, "hip.png")
+    before = fingerprint()
+    assert fingerprint() == before
+    Image.new("RGB", (300, 150), "black").save(folder / "hip.png")
+    assert fingerprint() != before

@@ -83,7 +83,7 @@ class _Pictured(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _load_picture(self, info: ValidationInfo) -> Stretch:
+    def _load_picture(self, info: ValidationInfo) -> _Pictured:
         if self.figure is None and (self.figure_alt or self.figure_caption):
             field = "figure_alt" if self.figure_alt else "figure_caption"
             raise ValueError(
