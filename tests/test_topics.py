@@ -131,8 +131,8 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
 
 
 def _assert_a_figure_per_stretch(handout, data: bytes, job) -> None:
-    """Each printed stretch (and list of steps) has its drawing: a Figure (with its alt text, tagging
-    checks that) and its caption in the structure tree. (Issue 13.)"""
+    """Each printed stretch (and list of steps) has its drawing: a Figure (with
+    its alt text, tagging checks that) and its caption in the structure tree."""
     stretches = [
         item
         for section in handout.sections
