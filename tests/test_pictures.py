@@ -114,13 +114,19 @@ def test_a_png_of_the_therapists_own_is_printed_with_its_alt_text_and_caption(fo
     [
         ("../hip.png", lambda f: png(f.parent / "hip.png"), "hip.png is outside"),
         ("/etc/hostname.png", lambda f: None, "hostname.png is outside"),
-        ("missing.png", lambda f: None, "missing.png is not a file; put the picture"),
+        ("missing.png", lambda f: None, "there is no file named missing.png in handouts;"),
+        ("Hip.PNG", lambda f: png(f / "hip.png"), "Hip.PNG in handouts (pictures there: hip.png)"),
+        ("hip.gif", lambda f: None, "hip.gif: a picture must be an SVG, PNG or JPEG file"),
         (
             "big.png",
             lambda f: (f / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2_200_000)),
             "big.png is larger than 2 MB",
         ),
-        ("huge.png", lambda f: png(f / "huge.png", (6000, 5000)), "huge.png is 6000 x 5000 pixels"),
+        (
+            "huge.png",
+            lambda f: png(f / "huge.png", (6000, 5000)),
+            "6000 x 5000 pixels (30 million)",
+        ),
         (
             "broken.png",
             lambda f: (f / "broken.png").write_bytes(png(f / "x.png").read_bytes()[:60]),
@@ -177,7 +183,7 @@ def test_a_bad_picture_is_refused_in_one_line_naming_the_file_and_field(
     result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
     assert result.exit_code == 1
     assert len(result.output.splitlines()) == 1, result.output
-    assert result.output.startswith(f"Error: {Path('handouts') / topic.name}: stretches[1] ")
+    assert result.output.startswith(f"Error: {Path('handouts') / topic.name}: stretches[1]")
     assert message in result.output
     assert not Path("ana.pdf").exists()
 
@@ -312,6 +318,12 @@ def test_a_symlink_loop_or_a_very_long_name_is_one_line(folder):
         assert len(result.output.splitlines()) == 1 and "cannot be read" in result.output
 
 
+def test_a_misspelt_drawing_name_gets_the_likely_one(folder):
+    write_topic(folder, "seated-figure4")
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+    assert "did you mean seated-figure-4? use one of" in result.output
+
+
 def test_words_for_a_picture_need_a_picture(folder):
     path = folder / "hip-care.toml"
     path.write_text(TOPIC.replace("{figure}", 'figure_alt = "Sitting."'))
@@ -361,7 +373,7 @@ def test_check_reports_a_bad_picture_with_the_other_problems(folder):
     result = run("check")
     assert result.exit_code == 1
     assert "hip-care.toml: stretches[1] figure: " in result.output
-    assert "missing.png is not a file; put the picture in the topic's folder" in result.output
+    assert "there is no file named missing.png in handouts; check the name" in result.output
     assert "other.toml:" in result.output
 
 
@@ -457,3 +469,20 @@ def test_a_new_picture_under_the_same_name_makes_a_new_handout(folder):
     assert fingerprint() == before
     Image.new("RGB", (300, 150), "black").save(folder / "hip.png")
     assert fingerprint() != before
+
+
+def test_a_misspelt_optional_field_in_a_stretch_gets_the_likely_one(folder):
+    path = folder / "hip-care.toml"
+    path.write_text(TOPIC.replace("{figure}", 'figur = "calf-stretch"'))
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+    assert "stretches[1].figur is not a known field; did you mean figure?" in result.output
+
+
+def test_new_never_writes_over_a_topic_and_says_what_to_do(folder):
+    assert run("new", "hip-care", "--out", "handouts").exit_code == 0
+    again = run("new", "hip-care", "--out", "handouts")
+    assert again.exit_code == 1
+    assert again.output == (
+        f"Error: {Path('handouts') / 'hip-care.toml'}: already exists; edit that file, "
+        "or write the new topic to another folder\n"
+    )

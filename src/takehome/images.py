@@ -89,6 +89,20 @@ def load_image(path: Path, where: str, *, what: str, hint: str, folder: Path | N
             f"copy {what} into that folder and give its name there"
         )
     if not is_file:
+        if folder is not None:  # most often a misspelt name: say what is there
+            try:
+                there = sorted(
+                    p.name
+                    for p in folder.iterdir()
+                    if p.suffix.lower() in PICTURE_SUFFIXES and p.is_file()
+                )
+            except OSError:
+                there = []
+            listing = f" (pictures there: {', '.join(there[:6])})" if there else ""
+            raise TakehomeError(
+                f"{where}: there is no file named {path.name} in {folder}{listing}; "
+                "check the name, or copy the picture there"
+            )
         raise TakehomeError(f"{where}: {path} is not a file; {hint}")
     if size > MAX_IMAGE_BYTES:
         raise TakehomeError(
@@ -138,8 +152,9 @@ def _check_bitmap(data: bytes) -> None:
         raise _Refused("is damaged or not a complete image; save it again") from None
     if width * height > MAX_IMAGE_PIXELS:
         raise _Refused(
-            f"is {width} x {height} pixels, too large to print quickly; "
-            "save a smaller version (under 5000 x 5000; 1000 pixels wide is plenty)"
+            f"is {width} x {height} pixels ({width * height / 1e6:.0f} million), too large to "
+            "print quickly; save a smaller version (at most 25 million pixels; 1000 pixels "
+            "wide is plenty)"
         )
     if mode in _UNDRAWABLE_MODES:
         raise _Refused("is a 16-bit or floating-point image, which prints black; save it as 8-bit")

@@ -345,6 +345,11 @@ class Studio:
         folder = Path(folder) if folder else profile_folder or Path(".")
         text = new_topic_text(key)
         replaces = self.library.files().get(key)
+        if (folder / f"{key}.toml").exists():  # (new has no option to replace it)
+            raise TakehomeError(
+                f"{folder / f'{key}.toml'}: already exists; edit that file, or write the "
+                "new topic to another folder"
+            )
         path = write_atomic(folder / f"{key}.toml", text.encode("utf-8"), labels=self.labels)
         in_profile = profile_folder is not None and folder.resolve() == profile_folder.resolve()
         return NewTopic(path, replaces, in_profile)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -71,15 +71,24 @@ class _Pictured(_Strict):
     @field_validator("figure")
     @classmethod
     def _known_figure(cls, value: str | None) -> str | None:
-        if value is not None and not is_picture_file(value):
-            from takehome.figures.library import FIGURES
+        if value is None or is_picture_file(value):
+            return value
+        if re.search(r"\.[A-Za-z]{3,4}$", value):  # a file, of a kind we do not take
+            raise ValueError(
+                f"{value}: a picture must be an SVG, PNG or JPEG file; save it as PNG "
+                "and give that name"
+            )
+        from takehome.figures.library import FIGURES
 
-            if value not in FIGURES:
-                known = ", ".join(sorted(FIGURES))
-                raise ValueError(
-                    f"'{value}' is not a built-in figure; use one of {known}, or the name "
-                    "of a picture file (.svg, .png or .jpg) in the topic's folder"
-                )
+        if value not in FIGURES:
+            guess = difflib.get_close_matches(value, list(FIGURES), n=1, cutoff=0.5)
+            hint = f"did you mean {guess[0]}? " if guess else ""
+            known = ", ".join(sorted(FIGURES))
+            raise ValueError(
+                f"'{value}' is not a built-in figure; {hint}use one of {known} (takehome "
+                "gallery shows them), or the name of a picture file (.svg, .png or .jpg) "
+                "in the topic's folder"
+            )
         return value
 
     @model_validator(mode="after")
@@ -371,6 +380,30 @@ def _format_location(loc: tuple) -> str:
     return "".join(parts) or "(top level)"
 
 
+def _fields_at(loc: tuple) -> list[str]:
+    """The field names of the model at ``loc`` in a topic file (for "did you mean")."""
+    model, keyed = Topic, False
+    for part in loc:
+        if isinstance(part, int) or (keyed and part not in model.model_fields):
+            keyed = False  # a list's index, or a table's own key ([conditions.sciatica])
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        keyed = get_origin(field.annotation) is dict
+        model = next(
+            (
+                t
+                for t in get_args(field.annotation)
+                if isinstance(t, type) and issubclass(t, BaseModel)
+            ),
+            field.annotation,
+        )
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+    return list(model.model_fields)
+
+
 def _problems(path: Path, error: ValidationError) -> list[str]:
     """One message per problem, each naming the file and the field."""
     errors = error.errors(include_url=False)
@@ -393,6 +426,8 @@ def _problems(path: Path, error: ValidationError) -> list[str]:
             guess = difflib.get_close_matches(str(loc[-1]), list(names), n=1)
             if guess:
                 explained.add(names[guess[0]])
+            else:  # an optional field misspelt ("figur" in a stretch)
+                guess = difflib.get_close_matches(str(loc[-1]), _fields_at(loc[:-1]), n=1)
             hint = f"did you mean {guess[0]}?" if guess else "check its spelling"
             what = f"is not a known field; {hint} (see the content schema in the README)"
         elif kind == "missing":
