@@ -91,6 +91,7 @@ def main() -> None:
         print(f"| {label} | {seconds * 1000:.1f} ms |")
     _continued_cost(renderer, repeat)
     _accessibility_cost(repeat)
+    _figures_cost(renderer, repeat)
 
 
 def _continued_cost(renderer: Renderer, repeat: int) -> None:
@@ -173,6 +174,37 @@ def _accessibility_cost(repeat: int) -> None:
         {label: (lambda r=renderer: r.pdf(handout)) for label, renderer in renderers.items()},
         repeat,
     )
+
+
+def _figures_cost(renderer: Renderer, repeat: int) -> None:
+    """What the stretch figures cost (inline SVG in the side column, and any
+    second layout to make room for one), as a ratio against the same handout
+    with no figure, run interleaved: the legs and prenatal handouts for a client
+    with no condition (two figures each)."""
+    from takehome.model.topic import Stretch
+
+    real = Stretch.drawing
+    handouts = {
+        key: build_handout([key], Client.create("Ana Silva"), date=dt.date(2026, 11, 25))
+        for key in ("legs", "prenatal")
+    }
+
+    def without(handout):
+        Stretch.drawing = property(lambda self: None)
+        try:
+            renderer.pdf(handout)
+        finally:
+            Stretch.drawing = real
+
+    for key, handout in handouts.items():
+        _ratio_table(
+            f"{key}, PDF warm",
+            {
+                "no figures (baseline)": lambda h=handout: without(h),
+                "with figures": lambda h=handout: renderer.pdf(h),
+            },
+            repeat,
+        )
 
 
 if __name__ == "__main__":

@@ -118,11 +118,15 @@ def test_the_pdf_is_marked_with_its_language_title_and_structure(branded_pdf):
         assert str(pdf.docinfo.Title) == "Glute Massage for Ana Silva"
     with pikepdf.open(io.BytesIO(branded_pdf)) as pdf:
         alts = _figure_alts(pdf.Root.StructTreeRoot)
-    # The logo of the first page's header, and the booking QR code.
-    assert alts == [
+    # The logo of the first page's header, the stretches' figures, the QR code.
+    from takehome.figures.library import FIGURES
+
+    drawings = {figure.alt for figure in FIGURES.values()}
+    assert [alt for alt in alts if alt not in drawings] == [
         "Riverside Massage logo",
         "QR code to book your next visit online; the link is printed beside it",
     ]
+    assert len([alt for alt in alts if alt in drawings]) >= 1
 
 
 def _figure_alts(node) -> list[str]:
@@ -217,8 +221,12 @@ def test_a_decorative_template_image_is_an_artifact_and_a_described_one_a_figure
         '<img src="dot.png" alt=""><img src="dot.png" alt="  "><img src="dot.png" alt="A dot">',
     )
     data = Renderer([folder]).pdf(make_handout()).data
+    from takehome.figures.library import FIGURES
+
+    drawings = {figure.alt for figure in FIGURES.values()}
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert _figure_alts(pdf.Root.StructTreeRoot) == ["A dot"]
+        alts = _figure_alts(pdf.Root.StructTreeRoot)
+    assert [alt for alt in alts if alt not in drawings] == ["A dot"]
     assert pdf_ua_failures(data) == []
 
 
@@ -322,12 +330,30 @@ def test_every_topic_in_large_print_is_valid_and_never_ends_on_a_nearly_empty_pa
     from takehome.model.topic import TopicLibrary
 
     conditions = tuple(TopicLibrary().load(key).topic.conditions)
-    data = large.pdf(_handout((key,), conditions, practice=Practice(phone="555-0142"))).data
+    handout = _handout((key,), conditions, practice=Practice(phone="555-0142"))
+    data = large.pdf(handout).data
     assert pdf_ua_failures(data, second_opinion=False) == []
     assert min(size for size, _ in glyph_sizes(data)) >= 18
     document = pypdfium2.PdfDocument(data)
     used = last_page_used(data, top=1.3 * 72, bottom=0.9 * 72)
     assert len(document) == 1 or used >= 0.25, (len(document), used)
+    # A stretch, its drawing and its steps down to "When to stop" share a page.
+    pages = [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    for stretch in (s for section in handout.sections for s in section.stretches):
+        start = next(n for n, text in enumerate(pages) if stretch.name in text)
+        assert stretch.stop_if.split(".")[0] in pages[start], (stretch.name, start + 1)
+
+
+def test_a_stacked_drawing_leaves_its_stretch_room_on_one_page_in_large_print(large):
+    # Legs for a client with no condition: the towel stretch's drawing is two
+    # lying figures, one above the other; drawn too tall, "When to stop" went over.
+    import pypdfium2
+
+    handout = _handout(("legs",), (), practice=Practice(phone="555-0142"))
+    document = pypdfium2.PdfDocument(large.pdf(handout).data)
+    pages = [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    (page,) = [text for text in pages if "Lying hamstring stretch with a towel" in text]
+    assert "When to stop: Stop if you feel pain, numbness or tingling down your leg" in page
 
 
 # -- Readable colours --------------------------------------------------------------------

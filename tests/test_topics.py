@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pypdfium2
 import pytest
 
-from pdfcheck import last_page_used, pdf_ua_failures
+from pdfcheck import last_page_used, pdf_ua_failures, structure
 from takehome.errors import TakehomeError
 from takehome.model.client import Client
 from takehome.model.conditions import vocabulary
@@ -112,6 +113,8 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
         date=dt.date(2026, 11, 26),
     )
     data = renderers[paper].pdf(handout).data
+    if not conditions:
+        _assert_a_figure_per_stretch(handout, data, job)
     if paper == "letter":
         # Every built-in topic is a valid tagged PDF/UA-1, for both checkers.
         assert pdf_ua_failures(data, second_opinion=False) == [], job
@@ -125,6 +128,23 @@ def _render(renderers, job: tuple[str, tuple[str, ...], str | None, str]) -> tup
             assert text.count(start) == text.count(heading), f"{job}: page {number + 1}: {start}"
     used = last_page_used(data, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
     return len(pdf), used
+
+
+def _assert_a_figure_per_stretch(handout, data: bytes, job) -> None:
+    """Each printed stretch (and list of steps) has its drawing: a Figure (with
+    its alt text, tagging checks that) and its caption in the structure tree."""
+    stretches = [
+        item
+        for section in handout.sections
+        for item in (*section.stretches, *section.topic.self_care)
+    ]
+    tree = structure(data)
+    figures = [text for tag, text in tree if tag == "Figure"]
+    drawn = [s for s in stretches if s.drawing is not None]
+    assert len(figures) == len(drawn), (job, figures)  # the practice has no logo
+    captions = re.sub(r"\s+", "", " ".join(text for tag, text in tree if tag == "Caption"))
+    for stretch in drawn:
+        assert re.sub(r"\s+", "", stretch.drawing.caption) in captions, (job, stretch.name)
 
 
 @pytest.mark.parametrize("key", KEYS)

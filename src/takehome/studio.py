@@ -31,6 +31,8 @@ from takehome.errors import Problem, TakehomeError
 from takehome.labels import API_LABELS, Labels
 from takehome.render.options import RenderOptions
 
+GALLERY_NAME = "takehome-figures.pdf"  # `takehome gallery` writes it to the output folder
+
 # Everything heavier (pydantic models, WeasyPrint, multiprocessing) is imported
 # inside the methods that need it, so that `takehome --help` starts fast.
 
@@ -343,9 +345,32 @@ class Studio:
         folder = Path(folder) if folder else profile_folder or Path(".")
         text = new_topic_text(key)
         replaces = self.library.files().get(key)
+        if (folder / f"{key}.toml").exists():  # (new has no option to replace it)
+            raise TakehomeError(
+                f"{folder / f'{key}.toml'}: already exists; edit that file, or write the "
+                "new topic to another folder"
+            )
         path = write_atomic(folder / f"{key}.toml", text.encode("utf-8"), labels=self.labels)
         in_profile = profile_folder is not None and folder.resolve() == profile_folder.resolve()
         return NewTopic(path, replaces, in_profile)
+
+    def gallery(
+        self, output: str | Path | None = None, force: bool = False, *, paper: str | None = None
+    ) -> Path:
+        """Write the sheet of built-in figures (their names, captions, drawings) as a PDF."""
+        from takehome.output import check_writable, resolve_output, write_atomic
+        from takehome.render.gallery import gallery_pdf
+
+        output_text = str(output) if output is not None else None
+        if output_text and output_text.lower().endswith(".html"):
+            raise TakehomeError(
+                f"{self.labels.output} {output_text}: the gallery is a PDF; "
+                "use a name ending in .pdf, or a folder"
+            )
+        options = self.options(paper)  # checks the paper size before anything is drawn
+        path = resolve_output(output_text, GALLERY_NAME, "pdf", self.output_dir, self.labels)
+        check_writable(path, force, self.labels)
+        return write_atomic(path, gallery_pdf(options.paper), force=force, labels=self.labels)
 
     # -- A day's list ---------------------------------------------------------------------
 

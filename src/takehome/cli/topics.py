@@ -1,10 +1,11 @@
-"""`takehome list`, `takehome new` and `takehome check`: the topic library."""
+"""`takehome list`, `new`, `gallery` and `check`: the topic library."""
 
 from __future__ import annotations
 
 import click
 
 from takehome.cli import cli
+from takehome.cli.common import paper_option
 
 
 @cli.command("list")
@@ -53,6 +54,24 @@ def new(studio, topic, folder):
             f"Fill it in, then run: takehome --handouts {made.path.parent} check "
             "(or set library.handouts in your profile to that folder)"
         )
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="PDF file or folder to write to [the profile's folder].",
+)
+@paper_option("Paper size [the profile's, else letter].")
+@click.option("--force", is_flag=True, help="Overwrite the file if it already exists.")
+@click.pass_obj
+def gallery(studio, output, paper, force):
+    """Draw every built-in stretch figure on one sheet, with the name to use for it.
+
+    A stretch in your own topic file shows one with figure = "its-name".
+    """
+    click.echo(f"Wrote {studio.gallery(output, force, paper=paper)}")
 
 
 @cli.command()

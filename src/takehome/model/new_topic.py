@@ -83,6 +83,13 @@ each_side = true
 times_a_day = 2
 stop_if = """Stop if you feel pain, numbness or tingling. Recent injury or surgery: \\
 ask your doctor first."""
+# Optional: a picture of the start and end positions, beside the steps. Name a
+# built-in drawing (`takehome gallery` draws them all, with their names), or an
+# SVG, PNG or JPEG file in this folder (under 2 MB). A file also needs
+# figure_alt: the position in words, read aloud to clients who cannot see it.
+# figure = "my-stretch.png"
+# figure_alt = "Sitting on a chair, one ankle on the other knee, leaning forward."
+# figure_caption = "Cross your ankle over your knee, then lean forward."
 
 # Condition notes (optional): what this topic adds for a client's condition.
 # For a condition of `takehome list` (pregnancy, blood-thinners...) give only

@@ -11,22 +11,30 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
 from takehome.errors import TakehomeError
 from takehome.files import TOPIC_LIMIT, read_toml
+from takehome.images import PICTURE_SUFFIXES, load_image
+from takehome.model.picture import Picture
 from takehome.paths import builtin_handouts_dir
+
+if TYPE_CHECKING:
+    from takehome.figures.library import Figure
 
 TOPIC_SUFFIX = ".toml"
 # Topic and condition keys end up in file names and on the command line: keep them
@@ -49,7 +57,90 @@ class AftercareStep(_Strict):
     text: Text
 
 
-class Stretch(_Strict):
+class _Pictured(_Strict):
+    """Steps that may come with a picture of the start and end positions."""
+
+    name: Text
+    # A picture of the start and end positions: a built-in drawing's key
+    # (takehome/figures), or an SVG, PNG or JPEG file in the topic's folder.
+    figure: Text | None = None
+    figure_caption: Text | None = None  # under the picture (a built-in has its own)
+    figure_alt: Text | None = None  # the position in words; needed for a file
+    _picture: Picture | None = PrivateAttr(default=None)
+
+    @field_validator("figure")
+    @classmethod
+    def _known_figure(cls, value: str | None) -> str | None:
+        if value is None or is_picture_file(value):
+            return value
+        if re.search(r"\.[A-Za-z]{3,4}$", value):  # a file, of a kind we do not take
+            raise ValueError(
+                f"{value}: a picture must be an SVG, PNG or JPEG file; save it as PNG "
+                "and give that name"
+            )
+        from takehome.figures.library import FIGURES
+
+        if value not in FIGURES:
+            guess = difflib.get_close_matches(value, list(FIGURES), n=1, cutoff=0.5)
+            hint = f"did you mean {guess[0]}? " if guess else ""
+            known = ", ".join(sorted(FIGURES))
+            raise ValueError(
+                f"'{value}' is not a built-in figure; {hint}use one of {known} (takehome "
+                "gallery shows them), or the name of a picture file (.svg, .png or .jpg) "
+                "in the topic's folder"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _load_picture(self, info: ValidationInfo) -> _Pictured:
+        if self.figure is None and (self.figure_alt or self.figure_caption):
+            field = "figure_alt" if self.figure_alt else "figure_caption"
+            raise ValueError(
+                f"{field} describes a picture, but none is named; add figure = "
+                f'"a-built-in-name" (see takehome gallery) or "my-picture.png", or remove {field}'
+            )
+        if self.figure is None or not is_picture_file(self.figure):
+            return self
+        if not self.figure_alt:
+            raise ValueError(
+                f"figure_alt is missing: the picture {self.figure} needs the position in "
+                'words, for a screen reader; add figure_alt = "Sitting on a chair, ..."'
+            )
+        folder = (info.context or {}).get("folder")
+        if folder is None:
+            raise ValueError(
+                f"stretch '{self.name}': a picture file can only be named in a topic file"
+            )
+        try:
+            data_url = load_image(
+                folder / self.figure,
+                "figure",
+                what="the picture",
+                hint="put the picture in the topic's folder and give its file name",
+                folder=folder,
+            )
+        except TakehomeError as exc:  # reported with the file and the field, as the rest
+            raise ValueError(str(exc)) from None
+        self._picture = Picture(data_url, self.figure_alt, self.figure_caption or "")
+        return self
+
+    @property
+    def drawing(self) -> Figure | Picture | None:
+        """What to draw: a built-in Figure, the topic's own Picture, or None."""
+        if self._picture is not None or self.figure is None:
+            return self._picture
+        from takehome.figures.library import FIGURES
+
+        drawn = FIGURES[self.figure]
+        words = {"caption": self.figure_caption, "alt": self.figure_alt}
+        return (
+            replace(drawn, **{k: v for k, v in words.items() if v})
+            if any(words.values())
+            else drawn
+        )
+
+
+class Stretch(_Pictured):
     """A self-care stretch with numbered steps and clear limits.
 
     How long and how often are given as whole numbers (``hold_seconds``,
@@ -111,7 +202,7 @@ class Stretch(_Strict):
         return not self.only_for or any(key in self.only_for for key in conditions)
 
 
-class SelfCare(_Strict):
+class SelfCare(_Pictured):
     """Steps to follow that are not a stretch (how to speak up, a skin check)."""
 
     name: Text
@@ -273,6 +364,11 @@ class LoadedTopic:
     topic: Topic
 
 
+def is_picture_file(figure: str) -> bool:
+    """Whether a stretch's ``figure`` names an image file rather than a built-in drawing."""
+    return figure.lower().endswith(PICTURE_SUFFIXES)
+
+
 def _format_location(loc: tuple) -> str:
     parts: list[str] = []
     for item in loc:
@@ -282,6 +378,30 @@ def _format_location(loc: tuple) -> str:
         else:
             parts.append(("." if parts else "") + str(item))
     return "".join(parts) or "(top level)"
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The field names of the model at ``loc`` in a topic file (for "did you mean")."""
+    model, keyed = Topic, False
+    for part in loc:
+        if isinstance(part, int) or (keyed and part not in model.model_fields):
+            keyed = False  # a list's index, or a table's own key ([conditions.sciatica])
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        keyed = get_origin(field.annotation) is dict
+        model = next(
+            (
+                t
+                for t in get_args(field.annotation)
+                if isinstance(t, type) and issubclass(t, BaseModel)
+            ),
+            field.annotation,
+        )
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+    return list(model.model_fields)
 
 
 def _problems(path: Path, error: ValidationError) -> list[str]:
@@ -306,6 +426,8 @@ def _problems(path: Path, error: ValidationError) -> list[str]:
             guess = difflib.get_close_matches(str(loc[-1]), list(names), n=1)
             if guess:
                 explained.add(names[guess[0]])
+            else:  # an optional field misspelt ("figur" in a stretch)
+                guess = difflib.get_close_matches(str(loc[-1]), _fields_at(loc[:-1]), n=1)
             hint = f"did you mean {guess[0]}?" if guess else "check its spelling"
             what = f"is not a known field; {hint} (see the content schema in the README)"
         elif kind == "missing":
@@ -316,6 +438,9 @@ def _problems(path: Path, error: ValidationError) -> list[str]:
             fix = "" if ";" in message else "; fix the file"  # the message may say what to do
             messages.append(f"{path}: {message}{fix}")
             continue
+        elif kind == "value_error":  # our own check: it may say what to do
+            message = err["msg"].removeprefix("Value error, ")
+            what = message + ("" if ";" in message else "; fix the value")
         else:
             what = err["msg"][0].lower() + err["msg"][1:] + "; fix the value"
         messages.append(f"{path}: {where} {what}")
@@ -342,7 +467,8 @@ def load_topic(path: Path) -> LoadedTopic:
         )
     data = read_toml(path, limit=TOPIC_LIMIT, what="a topic file")
     try:
-        topic = Topic.model_validate(data)
+        # The folder: a stretch's picture file is read from it (and only from it).
+        topic = Topic.model_validate(data, context={"folder": path.parent})
     except ValidationError as exc:
         raise TopicFileError(_problems(path, exc)) from exc
     return LoadedTopic(key=key, path=path, topic=topic)

@@ -10,7 +10,6 @@ the profile's own folder; the output folder is relative to where takehome runs.
 
 from __future__ import annotations
 
-import base64
 import difflib
 import os
 import re
@@ -31,7 +30,8 @@ from pydantic import (
 )
 
 from takehome.errors import TakehomeError
-from takehome.files import PROFILE_LIMIT, read_regular, read_toml
+from takehome.files import PROFILE_LIMIT, read_toml
+from takehome.images import load_image
 from takehome.model.practice import (
     DEFAULT_BRAND_COLOR,
     DEFAULT_EMERGENCY_NUMBER,
@@ -184,9 +184,6 @@ class ConfigFile(BaseModel):
         return value
 
 
-LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
 @dataclass(frozen=True)
 class Profile:
     """The effective configuration: where it came from and what it says."""
@@ -265,9 +262,6 @@ def _config_error(path: Path, err: dict) -> str:
     return f"{path}: {where}: {message}; fix the value"
 
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
-
-
 def _load_logo(config_path: Path, logo: Path) -> str:
     return load_logo(resolve_path(config_path, logo), f"{config_path}: practice.logo")
 
@@ -278,45 +272,7 @@ def load_logo(
     hint: str = "check the path (relative paths start at the config file's folder)",
 ) -> str:
     """The logo at ``path`` as a data: URL, checked; errors start with ``where``."""
-    real = path.resolve()
-    if not real.is_file():
-        raise TakehomeError(f"{where}: {path} is not a file; {hint}")
-    if real.stat().st_size > MAX_LOGO_BYTES:
-        raise TakehomeError(
-            f"{where}: {path.name} is larger than 2 MB, and would go into every handout; "
-            "save a smaller version (a few hundred pixels wide is plenty)"
-        )
-    try:
-        data = read_regular(real, limit=MAX_LOGO_BYTES, what="a logo")
-    except TakehomeError as exc:
-        raise TakehomeError(f"{where}: {exc}") from None
-    mime = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
-    if mime is not None:
-        _verify_bitmap(data, where, path)
-    elif path.suffix.lower() == ".svg" and b"<svg" in data[:4096]:
-        mime = "image/svg+xml"
-    else:
-        raise TakehomeError(
-            f"{where}: {path.name} is not a PNG, JPEG or SVG image; "
-            "save the logo in one of those formats"
-        )
-    # Embedded as a data: URL, so rendering needs no access to the logo's folder
-    # (and an SVG logo's own links are refused by the renderer's URL fetcher).
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _verify_bitmap(data: bytes, where: str, path: Path) -> None:
-    import io
-
-    from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise TakehomeError(
-            f"{where}: {path.name} is damaged or not a complete image; save it again"
-        ) from None
+    return load_image(path, where, what="the logo", hint=hint)
 
 
 def config_problems(path: Path) -> list[str]:

@@ -6,8 +6,8 @@ a name. Before a PDF on disk is reused (sent by email, or skipped by a batch
 re-run), its fingerprint is compared with the fingerprint of the handout about
 to be made: only an exact match is reused. The fingerprint is a SHA-256 of every
 input that shapes the handout (client, conditions, note, next visit, topics and
-their text, practice profile, date, rendering options (paper), templates, and the takehome and
-WeasyPrint versions), stored in the PDF's document information as
+their text and own pictures, practice profile, date, rendering options (paper),
+templates, and the takehome and WeasyPrint versions), stored in the PDF's document information as
 ``/TakehomeFingerprint``. It guards against mistakes, not against someone who
 can write to the output folder: anyone who knows the details can compute it.
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
+from takehome.model.picture import Picture
 from takehome.render.options import RenderOptions
 
 PDF_KEY = "TakehomeFingerprint"  # WeasyPrint keeps only letters and digits in a key
@@ -35,7 +36,7 @@ MADE_BY_BATCH = "batch"
 # named like one is not read whole.
 MAX_PDF_BYTES = 50 * 1024 * 1024
 # Bumped when what a handout is made from changes shape, so old PDFs are redone.
-VERSION = 2  # 2: RenderOptions replaced the handout's paper
+VERSION = 3  # 2: RenderOptions replaced the handout's paper; 3: stretches' own pictures
 
 
 def templates_digest(template_dirs: tuple[Path, ...]) -> str:
@@ -99,6 +100,14 @@ def handout_fingerprint(
         },
         "topics": [
             [section.key, section.topic.model_dump(mode="json")] for section in handout.sections
+        ],
+        # A stretch's own picture is read from its file, not the topic's text:
+        # a new picture under the same name is a new handout.
+        "pictures": [
+            hashlib.sha256(item.drawing.data_url.encode("ascii")).hexdigest()
+            for section in handout.sections
+            for item in (*section.topic.stretches, *section.topic.self_care)
+            if isinstance(item.drawing, Picture)
         ],
         "practice": dataclasses.asdict(handout.practice),
         "date": handout.date.isoformat(),

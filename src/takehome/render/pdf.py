@@ -23,7 +23,7 @@ from takehome.errors import TakehomeError
 from takehome.files import TEMPLATE_LIMIT, read_regular
 from takehome.model.handout import Handout
 from takehome.paths import builtin_templates_dir
-from takehome.render import continued, fill, fonts, margins, tagging
+from takehome.render import continued, fill, fonts, margins, side_figures, tagging
 from takehome.render.fingerprint import MADE_BY_KEY, PDF_KEY, handout_fingerprint
 from takehome.render.options import RenderOptions
 from takehome.render.templating import check_template_folder, make_environment, render_template
@@ -385,7 +385,7 @@ class Renderer:
             # A cut side heading or a label with no room: lay it out again (kept
             # even if it costs a page: a heading cut in two is worse), and check
             # again, since moving a section moves the breaks after it.
-            found = continued.fixes(document)
+            found = continued.fixes(document) or side_figures.fixes(document)
             if not found:
                 break
             continued.apply(found)
@@ -446,6 +446,9 @@ _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by
 _CODEPOINT = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
 
 
+_DATA_URL_IN_TEXT = re.compile(r"(data:[\w.+/-]*[;,])[^\s\"')]+")
+
+
 def _explain(messages: list[str]) -> list[str]:
     """Turn WeasyPrint's log lines into warnings a therapist can act on, once each."""
     missing: list[str] = []
@@ -456,8 +459,11 @@ def _explain(messages: list[str]) -> list[str]:
                 char = f"{chr(int(point, 16))} (U+{point.upper()})"
                 if char not in missing:
                     missing.append(char)
-        elif f"WeasyPrint: {message}" not in others:
-            others.append(f"WeasyPrint: {message}")
+        else:
+            # A picture is embedded as a data: URL: name it, not its megabytes.
+            message = _DATA_URL_IN_TEXT.sub(r"\1…", message)
+            if f"WeasyPrint: {message}" not in others:
+                others.append(f"WeasyPrint: {message}")
     if missing:
         others.insert(
             0,

@@ -1,0 +1,1 @@
+"""Line-art figures of the stretches, drawn by takehome itself (no image files)."""
