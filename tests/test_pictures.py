@@ -486,3 +486,23 @@ def test_new_never_writes_over_a_topic_and_says_what_to_do(folder):
         f"Error: {Path('handouts') / 'hip-care.toml'}: already exists; edit that file, "
         "or write the new topic to another folder\n"
     )
+
+
+def test_a_tall_picture_on_a_short_stretch_never_runs_into_the_warning_box(folder):
+    import pypdfium2
+
+    caption = "Sit tall, cross one ankle over the other knee, then lean forward a little."
+    write_topic(folder, "seated-figure-4", caption=caption)
+    result = run("make", "hip-care", "--client", "Ana", "-o", "ana.pdf")
+    assert result.exit_code == 0, result.output
+    page = pypdfium2.PdfDocument(Path("ana.pdf").read_bytes())[0]
+    text = page.get_textpage()
+
+    def box_of(words: str):  # (left, bottom, right, top) of the first character
+        index, _ = text.search(words).get_next()
+        return text.get_charbox(index)
+
+    caption_foot = box_of("little.")[1]
+    box_title = box_of("When to call your therapist")[3]
+    # The box's border and padding sit above its title: the caption ends above both.
+    assert caption_foot > box_title + 10, (caption_foot, box_title)

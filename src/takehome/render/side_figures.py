@@ -43,6 +43,7 @@ def fixes(document) -> list[continued.Fix]:
     for index, page in enumerate(document.pages):
         taken = list(labels_at.get(index, []))
         figures = []
+        boxes_across = []  # tops of the boxes drawn across the side column too
         for box in continued._boxes(page._page_box):
             # An absolutely positioned box is met as its placeholder, which
             # stands for it in its parent's children.
@@ -51,6 +52,8 @@ def fixes(document) -> list[continued.Fix]:
                 taken.append((inner.position_y, inner.position_y + inner.margin_height()))
             elif FIGURE_CLASS in _classes(inner) and inner.style["position"] == "absolute":
                 figures.append(inner)
+            elif "box" in _classes(inner):
+                boxes_across.append(inner.position_y)
         for figure in sorted(figures, key=lambda box: box.position_y):
             top = figure.position_y
             bottom = top + figure.margin_height()
@@ -69,11 +72,13 @@ def fixes(document) -> list[continued.Fix]:
                         found.append(continued.Fix(stretch, f"padding-bottom: {need:.2f}px"))
             taken.append((top, bottom))
             # A figure hung from the top (the first stretch's) may be taller than
-            # a short stretch: its caption would run into what follows.
+            # a short stretch: its caption would run into a box drawn across
+            # the side column below it (the warning signs, say).
             stretch_box = _stretch_box(page._page_box, figure)
             if stretch_box is not None and not found_for(found, stretch_box.element):
                 foot = stretch_box.position_y + stretch_box.margin_height()
-                need = bottom + _GAP - foot
+                below = [y for y in boxes_across if y >= foot - 1]
+                need = bottom + _GAP - min(below) if below else 0
                 if need > 0.5:
                     found.append(
                         continued.Fix(stretch_box.element, f"padding-bottom: {need:.2f}px")
