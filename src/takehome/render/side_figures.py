@@ -116,14 +116,8 @@ def _drawing(figure):
 
 def _stretch_of(document, figure):
     """The element of the stretch a figure box belongs to."""
-    target = figure.element
     for page in document.pages:
-        for box in continued._boxes(page._page_box):
-            element = box.element
-            if (
-                element is not None
-                and "stretch" in (element.get("class") or "").split()
-                and any(child is target for child in element.iter())
-            ):
-                return element
+        box = _stretch_box(page._page_box, figure)
+        if box is not None:
+            return box.element
     return None
