@@ -226,8 +226,29 @@ INNER_SVG = base64.b64encode(
     "name, content, message",
     [
         # Asking the renderer for unbounded work.
-        ("bomb.svg", use_bomb(8), "draws more than 20,000 shapes"),
+        ("bomb.svg", use_bomb(8), "is too detailed to print quickly"),
         ("self.svg", SVG.format('<g id="a"><use href="#a"/></g>'), "a <use> that copies itself"),
+        ("path.svg", SVG.format(f'<path d="M0 0{" h1" * 250_000}"/>'), "too detailed"),
+        (
+            "marker.svg",
+            SVG.format(
+                '<marker id="m"><path d="M0 0 L1 1 L2 0 Z"/></marker>'
+                f'<polyline style="marker-mid:url(#m)" points="{" 1,1" * 5000}"/>'
+            ),
+            "too detailed",
+        ),
+        ("twins.svg", SVG.format('<g id="a"/><g id="a"/>'), "two shapes with the id 'a'"),
+        (
+            "links.svg",
+            SVG.format(
+                '<g id="a"/><g id="b"/><use href="#a" xlink:href="#b" '
+                'xmlns:xlink="http://www.w3.org/1999/xlink"/>'
+            ),
+            "a shape with two different links",
+        ),
+        ("frag.svg", SVG.format('<g id="r"/><image href="#r"/>'), "points at a shape"),
+        # A regex would take minutes over many "url(" that never close.
+        ("slow.svg", SVG.format(f'<rect fill="{"url(" * 40_000}"/>'), "an unclosed url("),
         ("text.svg", SVG.format(f"<text>{'word ' * 2000}</text>"), "more than 5,000 characters"),
         ("deep.svg", SVG.format("<g>" * 100 + "</g>" * 100), "nests more than 64 levels"),
         ("bomb.png", png_header(20000, 20000), "bomb.png has far too many pixels"),

@@ -44,7 +44,10 @@ _UNDRAWABLE_MODES = {"I", "F", "I;16", "I;16B", "I;16L", "I;16N"}
 
 # Limits on what an SVG may ask the renderer to draw. A detailed logo or
 # drawing has a few thousand shapes and a few lines of text.
-MAX_SVG_SHAPES = 20_000  # elements, counting each copy a <use> makes
+# Elements (20 each), points of paths and letters of text, counting each copy a
+# <use> or a marker makes: a detailed logo is a few tens of thousands, and the
+# limit draws in a few seconds at worst.
+MAX_SVG_COST = 100_000
 MAX_SVG_DEPTH = 64
 MAX_SVG_TEXT = 5_000  # characters of text
 _NESTED_SVG = 2  # an SVG embedded in an SVG (as a data: URL), at most this deep
@@ -57,9 +60,8 @@ _EMBEDDED = {
     "image/gif": "image/gif",
     "image/svg+xml": "image/svg+xml",
 }
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _CSS_FETCHING = re.compile(r"@import|@font-face|image-set\(|\bsrc\(", re.IGNORECASE)
 
 
@@ -169,13 +171,13 @@ def _check_svg(data: bytes, nested: int = 0) -> None:
     if _local(root.tag) != "svg":
         raise _Refused("is not an SVG drawing; save it again as SVG")
     try:
-        shapes = _shapes(root)
+        cost = _cost(root)
     except RecursionError:  # a very long chain of <use>s
-        shapes = MAX_SVG_SHAPES + 1
-    if shapes > MAX_SVG_SHAPES:
+        cost = MAX_SVG_COST + 1
+    if cost > MAX_SVG_COST:
         raise _Refused(
-            f"draws more than {MAX_SVG_SHAPES:,} shapes (counting each copy a <use> makes); "
-            "simplify it, or save it as PNG"
+            f"is too detailed to print quickly (more than {MAX_SVG_COST:,} shapes, points and "
+            "letters, counting each copy a <use> or marker makes); simplify it, or save it as PNG"
         )
 
 
@@ -209,6 +211,10 @@ def _scan_svg(data: bytes, nested: int) -> None:
             if local == "base":  # xml:base makes every "#id" link point elsewhere
                 raise _Refused("sets xml:base; save it again as plain SVG")
             if local in {"href", "src"} and tag != "a":  # a link is not fetched
+                if tag in {"image", "feImage"} and value.strip().startswith("#"):
+                    raise _Refused(
+                        "has an <image> that points at a shape, not a picture; save it again"
+                    )
                 _check_reference(value, nested)
             _check_css(value, nested)
         state["style"].append(tag == "style")
@@ -282,7 +288,7 @@ def _check_css(text: str, nested: int) -> None:
         text = _CSS_ESCAPE.sub(
             lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text
         )
-    text = _CSS_COMMENT.sub("", text)
+    text = _without_comments(text)
     fetching = _CSS_FETCHING.search(text)
     if fetching and fetching.group(0).lower() == "@font-face":
         raise _Refused(
@@ -291,17 +297,54 @@ def _check_css(text: str, nested: int) -> None:
         )
     if fetching:
         _refuse_reference(fetching.group(0).rstrip("("))
-    for match in _CSS_URL.finditer(text):
-        _check_reference(match.group(2), nested)
-    if re.search(r"url\(", _CSS_URL.sub("", text), re.IGNORECASE):
-        _refuse_reference("an unreadable url(")
+    for target in _css_urls(text):
+        _check_reference(target, nested)
 
 
-def _shapes(root) -> int:
-    """How many elements the renderer would draw, counting each <use>'s copy."""
-    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+def _without_comments(text: str) -> str:
+    """CSS without its /* comments */, in one pass (a regex can take quadratic
+    time on a file of many "/*" that never close)."""
+    parts, at = [], 0
+    while (start := text.find("/*", at)) != -1:
+        parts.append(text[at:start])
+        end = text.find("*/", start + 2)
+        if end == -1:
+            return "".join(parts)
+        at = end + 2
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _css_urls(text: str):
+    """The target of each url(...) in CSS, in one pass; an unclosed url( is refused."""
+    lower, at = text.lower(), 0
+    while (start := lower.find("url(", at)) != -1:
+        end = text.find(")", start + 4)
+        if end == -1:
+            _refuse_reference("an unclosed url(")
+        yield text[start + 4 : end].strip().strip("'\"").strip()
+        at = end + 1
+
+
+def _cost(root) -> int:
+    """What drawing the SVG asks of the renderer: each element, each point of a
+    path or polyline and each character of text, counting every copy a <use> or
+    a marker makes (a marker is drawn at each point of its path)."""
+    ids: dict[str, object] = {}
+    for element in root.iter():
+        name = element.get("id")
+        if name is not None:
+            if name in ids:  # which one a link means depends on the renderer
+                raise _Refused(f"has two shapes with the id {name[:40]!r}; save it again")
+            ids[name] = element
     counted: dict[int, int] = {}
     busy: set[int] = set()
+
+    def target(value: str):
+        value = value.strip()
+        if value.lower().startswith("url("):
+            value = value[4:].rstrip(") ").strip("'\" ")
+        return ids.get(value[1:]) if value.startswith("#") else None
 
     def count(element) -> int:
         key = id(element)
@@ -310,19 +353,33 @@ def _shapes(root) -> int:
         if key in busy:
             raise _Refused("has a <use> that copies itself; save it again as plain SVG")
         busy.add(key)
-        total = 1 + sum(count(child) for child in element)
-        if _local(element.tag) == "use":
-            href = next(
-                (value for name, value in element.attrib.items() if _local(name) == "href"), ""
-            )
-            target = ids.get(href.strip()[1:]) if href.strip().startswith("#") else None
-            if target is not None:
-                total += count(target)
+        points = sum(len(_NUMBER.findall(element.get(name, ""))) for name in ("d", "points")) // 2
+        # An element costs the renderer about as much as 20 points of a path.
+        total = 20 + points + len(element.text or "") + sum(count(child) for child in element)
+        links = [value for name, value in element.attrib.items() if _local(name) == "href"]
+        if len(set(links)) > 1:  # href and xlink:href: renderers differ on which wins
+            raise _Refused("has a shape with two different links; save it again")
+        if _local(element.tag) == "use" and links and target(links[0]) is not None:
+            total += count(target(links[0]))
+        for where, value in _markers(element):
+            marker = target(value)
+            if marker is not None:
+                total += count(marker) * (points + 1 if where == "mid" else 1)
         busy.discard(key)
-        counted[key] = total = min(total, MAX_SVG_SHAPES + 1)
+        counted[key] = total = min(total, MAX_SVG_COST + 1)
         return total
 
     return count(root)
+
+
+def _markers(element):
+    """The markers an element asks for: ('start'|'mid'|'end'|'', their url(#id))."""
+    found = [(_local(n), v) for n, v in element.attrib.items() if _local(n).startswith("marker")]
+    for declaration in (element.get("style") or "").split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip().lower().startswith("marker"):
+            found.append((name.strip().lower(), value))
+    return [(name.removeprefix("marker").strip("-") or "mid", value) for name, value in found]
 
 
 def _refuse_reference(target: str) -> None:
