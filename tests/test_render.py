@@ -371,7 +371,7 @@ def test_html_output_points_at_no_local_files(make_handout, renderer):
 def test_headings_print_once_however_the_pages_break(make_handout, renderer):
     # Side heads once printed a stray line of themselves at the top of the next
     # page when a page break fell just after them.
-    for sentences in range(0, 12, 2):
+    for sentences in range(0, 12, 3):
         handout = make_handout(
             topics=("glutes", "neck-shoulders"),
             conditions=["late-pregnancy", "tension-headaches"],
