@@ -52,10 +52,7 @@ make_venv() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "installing takehome and its test tools into $VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    # --no-compile: Python compiles what it imports on first use; compiling every
-    # file of every dependency up front cost about 10 s of each fresh set-up.
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile \
-      -e "$ROOT[test]"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
     echo "$want" > "$stamp"
   fi
 }
