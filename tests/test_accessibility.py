@@ -430,9 +430,11 @@ NO_SPACES = ("Wolfeschlegelsteinhausenbergerdorff" * 4)[:120]
     ],
     ids=["80-character client", "80-character client, A4", "longest names", "no spaces, A4"],
 )
-def test_a_name_of_any_length_never_touches_the_header_rule(paper, client, practice_name):
+def test_a_name_of_any_length_never_touches_the_header_rule(
+    paper_renderers, paper, client, practice_name
+):
     practice = Practice(name=practice_name, phone="555-0142", logo_data_url=_logo())
-    data = Renderer(options=RenderOptions(paper)).pdf(_handout(name=client, practice=practice)).data
+    data = paper_renderers[paper].pdf(_handout(name=client, practice=practice)).data
     for number in range(len(pdf_reader(data).pages)):
         rule, chars = header_rule_and_text(data, number)
         assert rule is not None
