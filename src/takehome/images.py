@@ -27,6 +27,7 @@ from xml.parsers import expat
 
 from takehome.errors import TakehomeError
 from takehome.files import read_regular
+from takehome.model.picture import PICTURE_SUFFIXES
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 # A small PNG can unpack to a huge bitmap ("decompression bomb"); 5000 x 5000
@@ -38,7 +39,6 @@ BITMAP_TYPES = {
     b"GIF87a": "image/gif",
     b"GIF89a": "image/gif",
 }
-PICTURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Bitmap modes WeasyPrint draws wrongly (a 16-bit grey PNG prints black).
 _UNDRAWABLE_MODES = {"I", "F", "I;16", "I;16B", "I;16L", "I;16N"}
 

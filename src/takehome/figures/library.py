@@ -111,7 +111,6 @@ SEATED_TOUCH = (*on("seat", "pelvis"), *on("floor", *FEET))
 LYING_TOUCH = (*on("floor", "pelvis", "shoulders"),)
 
 # Positions used by several figures.
-STANDING = pose((0, 82))
 SEATED = pose((0, 44), near_arm=(280, 315), near_leg=(FORWARD, DOWN, FORWARD))
 # On the back, head to the left: the back's line on the floor, the head resting
 # on it (the neck tipped up a little, as the back of the head lifts it).

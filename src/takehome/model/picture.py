@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+# What a stretch's `figure` may name besides a built-in drawing.
+PICTURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+
 
 @dataclass(frozen=True)
 class Picture:

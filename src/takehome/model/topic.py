@@ -29,8 +29,7 @@ from pydantic import (
 
 from takehome.errors import TakehomeError
 from takehome.files import TOPIC_LIMIT, read_toml
-from takehome.images import PICTURE_SUFFIXES, load_image
-from takehome.model.picture import Picture
+from takehome.model.picture import PICTURE_SUFFIXES, Picture
 from takehome.paths import builtin_handouts_dir
 
 if TYPE_CHECKING:
@@ -111,6 +110,8 @@ class _Pictured(_Strict):
             raise ValueError(
                 f"stretch '{self.name}': a picture file can only be named in a topic file"
             )
+        from takehome.images import load_image  # xml and expat: only for a picture file
+
         try:
             data_url = load_image(
                 folder / self.figure,

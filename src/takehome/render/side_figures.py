@@ -75,7 +75,7 @@ def fixes(document) -> list[continued.Fix]:
             # a short stretch: its caption would run into a box drawn across
             # the side column below it (the warning signs, say).
             stretch_box = _stretch_box(page._page_box, figure)
-            if stretch_box is not None and not found_for(found, stretch_box.element):
+            if stretch_box is not None and not _found_for(found, stretch_box.element):
                 foot = stretch_box.position_y + stretch_box.margin_height()
                 below = [y for y in boxes_across if y >= foot - 1]
                 need = bottom + _GAP - min(below) if below else 0
@@ -86,7 +86,7 @@ def fixes(document) -> list[continued.Fix]:
     return found
 
 
-def found_for(found: list[continued.Fix], element) -> bool:
+def _found_for(found: list[continued.Fix], element) -> bool:
     """Whether a fix for ``element`` is already in ``found``."""
     return any(fix.element is element for fix in found)
 
